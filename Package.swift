@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Kernel code must be built for the host CPU: without `-target-cpu native`
+/// Swift lowers SIMD FMA to library calls and the hot loops run ~10x slower.
+/// Consequence: other packages depend on Attend by branch or path (SwiftPM refuses
+/// unsafeFlags in versioned dependencies), and a binary runs only on CPUs with the
+/// build machine's instruction set.
+let nativeFlags: [SwiftSetting] = [
+    .unsafeFlags(["-target-cpu", "native"]),
+    .unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "Attend",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "Attend", targets: ["Attend"]),
+        .executable(name: "attend", targets: ["attend"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .target(name: "AttendKernels", swiftSettings: nativeFlags),
+        .target(name: "AttendTensor", dependencies: ["AttendKernels"], swiftSettings: nativeFlags),
+        .target(name: "AttendNN", dependencies: ["AttendTensor", "AttendKernels"], swiftSettings: nativeFlags),
+        .target(name: "AttendData", dependencies: ["AttendTensor"], swiftSettings: nativeFlags),
+        .target(name: "AttendModels", dependencies: ["AttendNN", "AttendData"], swiftSettings: nativeFlags),
+        .target(name: "AttendTrain", dependencies: ["AttendModels", "AttendData"], swiftSettings: nativeFlags),
+        .target(name: "Attend", dependencies: ["AttendKernels", "AttendTensor", "AttendNN", "AttendData", "AttendModels", "AttendTrain"], swiftSettings: nativeFlags),
+        .executableTarget(
+            name: "attend",
+            dependencies: ["Attend", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: nativeFlags),
+        .testTarget(name: "AttendKernelsTests", dependencies: ["AttendKernels"], swiftSettings: nativeFlags),
+        .testTarget(name: "AttendTensorTests", dependencies: ["AttendTensor"], swiftSettings: nativeFlags),
+        .testTarget(name: "AttendNNTests", dependencies: ["AttendNN", "AttendModels"], swiftSettings: nativeFlags),
+        .testTarget(name: "AttendTrainTests", dependencies: ["Attend"], swiftSettings: nativeFlags),
+    ],
+    // Kernels share raw pointers across DispatchQueue.concurrentPerform workers by design;
+    // Swift 5 mode keeps those data-race checks as the warnings they are for this code.
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,61 @@
+import AttendNN
+import AttendTensor
+
+/// A GPT-style decoder-only language model: token + learned position embeddings, a stack of causal
+/// Transformer blocks, a final layer norm and a (optionally tied) output projection
+/// (Radford et al., 2019; nanoGPT's `model.py`).
+public final class DecoderOnly: Module {
+    public let config: ModelConfig
+    public let tokenEmbedding: Embedding
+    public let positionEmbedding: Embedding
+    public let blocks: [TransformerBlock]
+    public let finalNorm: LayerNorm
+    /// Untied output projection [vocab, modelDim]; nil when tied to `tokenEmbedding`.
+    public let head: Linear?
+
+    /// Builds the model with GPT-2 initialisation drawn from `rng`.
+    public init(_ config: ModelConfig, rng: inout RandomGenerator) throws {
+        try config.validate()
+        self.config = config
+        tokenEmbedding = Embedding(config.vocabSize, config.modelDim, rng: &rng)
+        positionEmbedding = Embedding(config.contextLength, config.modelDim, rng: &rng)
+        var blocks: [TransformerBlock] = []
+        for _ in 0..<config.numLayers {
+            blocks.append(TransformerBlock(modelDim: config.modelDim, numHeads: config.numHeads, hiddenDim: config.hiddenDim,
+                                           numLayers: config.numLayers, attention: config.attention, activation: config.activation,
+                                           bias: config.bias, placement: config.normPlacement, dropout: config.dropout, rng: &rng))
+        }
+        self.blocks = blocks
+        finalNorm = LayerNorm(config.modelDim, bias: config.bias)
+        head = config.tieWeights ? nil : Linear(config.modelDim, config.vocabSize, bias: false, rng: &rng)
+    }
+
+    public var children: [(name: String, module: any Module)] {
+        var list: [(name: String, module: any Module)] = [("tokenEmbedding", tokenEmbedding), ("positionEmbedding", positionEmbedding)]
+        for (i, b) in blocks.enumerated() { list.append(("blocks.\(i)", b)) }
+        list.append(("finalNorm", finalNorm))
+        if let head { list.append(("head", head)) }
+        return list
+    }
+
+    /// Next-token logits [B, T, vocab] for `tokens` laid out [B, T] (T ≤ contextLength).
+    public func callAsFunction(_ tokens: [Int32], batch: Int, length: Int, context: ForwardContext) -> Tensor {
+        precondition(length <= config.contextLength, "sequence of \(length) exceeds contextLength \(config.contextLength)")
+        let positions = (0..<Int32(length)).map { $0 }
+        var x = tokenEmbedding(tokens, shape: [batch, length]) + positionEmbedding(positions, shape: [length])
+        x = context.dropout(x, config.dropout)
+        for block in blocks { x = block(x, mask: .causal, context: context) }
+        x = finalNorm(x)
+        return Tensor.linear(x, weight: head?.weight ?? tokenEmbedding.weight)
+    }
+
+    /// Mean next-token cross-entropy of `inputs` predicting `targets` (both [B, T]).
+    public func loss(inputs: [Int32], targets: [Int32], batch: Int, length: Int, context: ForwardContext) -> Tensor {
+        Tensor.crossEntropy(logits: self(inputs, batch: batch, length: length, context: context), targets: targets)
+    }
+
+    /// Parameters that get weight decay: matrices and embeddings (rank ≥ 2), not biases or norms (nanoGPT).
+    public func decayedParameterNames() -> Set<String> {
+        Set(namedParameters().filter { $0.tensor.rank >= 2 }.map(\.name))
+    }
+}

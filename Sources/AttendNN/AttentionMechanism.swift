@@ -1,0 +1,94 @@
+import AttendTensor
+
+/// Mixes information across time. Parallel tensors are [B, H, T, D]; step tensors [B, H, D].
+///
+/// The projection/head-split layer (`MultiHeadAttention`) is separate from the mechanism, as in
+/// fast-transformers' AttentionLayer vs inner attention.
+public protocol AttentionMechanism {
+    /// Per-sequence memory carried between generation steps.
+    associatedtype State
+    /// Parallel (training) form.
+    func callAsFunction(queries: Tensor, keys: Tensor, values: Tensor, mask: AttentionMask) -> Tensor
+    /// Empty state before the first step.
+    func initialState(batch: Int, heads: Int, keyDim: Int, valueDim: Int) -> State
+    /// One causal step; must equal row t of the parallel form with `mask: .causal`.
+    func step(query: Tensor, key: Tensor, value: Tensor, state: inout State) -> Tensor
+}
+
+/// Every attention mechanism Attend implements (a closed set: adding one is one file, one case, one switch arm).
+public enum AttentionKind: String, Codable, CaseIterable, Sendable {
+    /// Scaled dot-product softmax attention (Vaswani et al., 2017).
+    case softmax
+}
+
+/// Scaled dot-product softmax attention, softmax(Q·Kᵀ/√D)·V (Vaswani et al., 2017); its recurrent
+/// form is a key–value cache.
+public struct SoftmaxAttention: AttentionMechanism {
+    public init() {}
+
+    /// Keys and values seen so far, per batch·head: [B·H][t·D].
+    public struct KeyValueCache {
+        public var keys: [[Float]]
+        public var values: [[Float]]
+        public var length = 0
+    }
+
+    public func callAsFunction(queries: Tensor, keys: Tensor, values: Tensor, mask: AttentionMask) -> Tensor {
+        Tensor.scaledDotProductAttention(queries: queries, keys: keys, values: values, mask: mask)
+    }
+
+    public func initialState(batch: Int, heads: Int, keyDim: Int, valueDim: Int) -> KeyValueCache {
+        KeyValueCache(keys: Array(repeating: [], count: batch * heads), values: Array(repeating: [], count: batch * heads))
+    }
+
+    public func step(query: Tensor, key: Tensor, value: Tensor, state: inout KeyValueCache) -> Tensor {
+        let (b, h, d) = (query.shape[0], query.shape[1], query.shape[2])
+        let dv = value.shape[2]
+        for i in 0..<(b * h) {
+            state.keys[i].append(contentsOf: UnsafeBufferPointer(start: key.pointer + i * d, count: d))
+            state.values[i].append(contentsOf: UnsafeBufferPointer(start: value.pointer + i * dv, count: dv))
+        }
+        state.length += 1
+        let t = state.length
+        let k = Tensor(uninitializedShape: [b, h, t, d]), v = Tensor(uninitializedShape: [b, h, t, dv])
+        for i in 0..<(b * h) {
+            state.keys[i].withUnsafeBufferPointer { (k.pointer + i * t * d).update(from: $0.baseAddress!, count: t * d) }
+            state.values[i].withUnsafeBufferPointer { (v.pointer + i * t * dv).update(from: $0.baseAddress!, count: t * dv) }
+        }
+        let q = query.reshaped([b, h, 1, d])
+        return Tensor.scaledDotProductAttention(queries: q, keys: k, values: v, mask: .none).reshaped([b, h, dv])
+    }
+}
+
+/// Multi-head attention layer: projections, head split, an inner `AttentionKind` mechanism, head
+/// merge and output projection (Vaswani et al., 2017, §3.2.2).
+///
+/// Self-attention uses one fused QKV projection `qkv` [3C, C] as GPT-2 does.
+public final class MultiHeadAttention: Module {
+    public let numHeads: Int
+    public let kind: AttentionKind
+    public let qkv: Linear
+    public let output: Linear
+
+    public init(modelDim: Int, numHeads: Int, kind: AttentionKind, bias: Bool, outputStd: Float, rng: inout RandomGenerator) {
+        self.numHeads = numHeads
+        self.kind = kind
+        qkv = Linear(modelDim, 3 * modelDim, bias: bias, rng: &rng)
+        output = Linear(modelDim, modelDim, bias: bias, std: outputStd, rng: &rng)
+    }
+
+    public var children: [(name: String, module: any Module)] { [("qkv", qkv), ("output", output)] }
+
+    /// Self-attention over x [B, T, C] → [B, T, C].
+    public func callAsFunction(_ x: Tensor, mask: AttentionMask) -> Tensor {
+        let fused = qkv(x)
+        let q = fused.splitHeads(numHeads: numHeads, chunk: 0, of: 3)
+        let k = fused.splitHeads(numHeads: numHeads, chunk: 1, of: 3)
+        let v = fused.splitHeads(numHeads: numHeads, chunk: 2, of: 3)
+        let mixed: Tensor
+        switch kind {
+        case .softmax: mixed = SoftmaxAttention()(queries: q, keys: k, values: v, mask: mask)
+        }
+        return output(mixed.mergeHeads())
+    }
+}

@@ -1,0 +1,26 @@
+import Foundation
+
+/// Linear warm-up then cosine decay to a floor, exactly nanoGPT's `get_lr(it)` (0-based step):
+/// lr·(it+1)/(warmup+1) while it < warmup; minLearningRate after decaySteps; cosine in between.
+public struct WarmupCosineSchedule: Codable, Equatable, Sendable {
+    public var learningRate: Float
+    public var minLearningRate: Float
+    public var warmupSteps: Int
+    public var decaySteps: Int
+
+    public init(learningRate: Float, minLearningRate: Float, warmupSteps: Int, decaySteps: Int) {
+        self.learningRate = learningRate
+        self.minLearningRate = minLearningRate
+        self.warmupSteps = warmupSteps
+        self.decaySteps = decaySteps
+    }
+
+    /// Learning rate for 0-based step `it`.
+    public func callAsFunction(_ it: Int) -> Float {
+        if it < warmupSteps { return learningRate * Float(it + 1) / Float(warmupSteps + 1) }
+        if it > decaySteps { return minLearningRate }
+        let ratio = Double(it - warmupSteps) / Double(max(decaySteps - warmupSteps, 1))
+        let coefficient = 0.5 * (1 + cos(Double.pi * ratio))
+        return minLearningRate + Float(coefficient) * (learningRate - minLearningRate)
+    }
+}

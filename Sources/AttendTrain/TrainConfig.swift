@@ -1,0 +1,65 @@
+import AttendModels
+
+/// Optimisation settings of a training run; names are the glossary shared with JSON and CLI flags.
+public struct TrainConfig: Codable, Equatable, Sendable {
+    public var batchSize = 12
+    public var maxSteps = 2000
+    public var learningRate: Float = 1e-3
+    public var minLearningRate: Float = 1e-4
+    public var warmupSteps = 100
+    /// Step at which cosine decay reaches `minLearningRate`.
+    public var decaySteps = 2000
+    public var weightDecay: Float = 0.1
+    public var beta1: Float = 0.9
+    public var beta2: Float = 0.99
+    public var epsilon: Float = 1e-8
+    /// Global gradient-norm clip (0 disables).
+    public var gradClip: Float = 1.0
+    public var evalInterval = 250
+    /// Batches averaged per evaluation.
+    public var evalBatches = 20
+    /// Steps between checkpoints (also written at every evaluation and at the end).
+    public var checkpointInterval = 250
+    public var seed: UInt64 = 1337
+
+    public init() {}
+
+    /// The learning-rate schedule these settings describe.
+    public var schedule: WarmupCosineSchedule {
+        WarmupCosineSchedule(learningRate: learningRate, minLearningRate: minLearningRate,
+                             warmupSteps: warmupSteps, decaySteps: decaySteps)
+    }
+
+    /// Checks values; the error names the field and what is allowed.
+    public func validate() throws {
+        for (name, v) in [("batchSize", batchSize), ("evalInterval", evalInterval), ("evalBatches", evalBatches),
+                          ("checkpointInterval", checkpointInterval)] where v <= 0 {
+            throw ConfigError.invalid(field: name, message: "must be a positive integer, got \(v)")
+        }
+        for (name, v) in [("maxSteps", maxSteps), ("warmupSteps", warmupSteps), ("decaySteps", decaySteps)] where v < 0 {
+            throw ConfigError.invalid(field: name, message: "must be zero or positive, got \(v)")
+        }
+        for (name, v) in [("learningRate", learningRate), ("minLearningRate", minLearningRate)] where !(v >= 0 && v.isFinite) {
+            throw ConfigError.invalid(field: name, message: "must be a finite non-negative number, got \(v)")
+        }
+        for (name, v) in [("beta1", beta1), ("beta2", beta2)] where !(v >= 0 && v < 1) {
+            throw ConfigError.invalid(field: name, message: "must be in [0, 1), got \(v)")
+        }
+        if !(gradClip >= 0) { throw ConfigError.invalid(field: "gradClip", message: "must be ≥ 0 (0 disables), got \(gradClip)") }
+        if !(weightDecay >= 0) { throw ConfigError.invalid(field: "weightDecay", message: "must be ≥ 0, got \(weightDecay)") }
+    }
+}
+
+/// Everything that defines a run: model shape, optimisation and data source.
+public struct RunConfig: Codable, Equatable, Sendable {
+    public var model: ModelConfig
+    public var training: TrainConfig
+    /// Path of the text file trained on.
+    public var data: String
+
+    public init(model: ModelConfig, training: TrainConfig, data: String) {
+        self.model = model
+        self.training = training
+        self.data = data
+    }
+}

@@ -1,0 +1,36 @@
+import ArgumentParser
+import Attend
+import Foundation
+
+@main
+struct AttendCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "attend",
+        abstract: "Build, train, sample and benchmark attention-based sequence models on the CPU.",
+        subcommands: [Train.self, Generate.self, Bench.self])
+}
+
+/// Runs `body`, turning the library's user-facing errors into a clean message and exit code 1.
+func reportingErrors(_ body: () throws -> Void) throws {
+    do { try body() }
+    catch let e as ExitCode { throw e }
+    catch let e as ValidationError { throw e }
+    catch {
+        let message = (error as? CustomStringConvertible)?.description ?? "\(error)"
+        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        throw ExitCode(1)
+    }
+}
+
+/// Writes to standard error without a newline (progress lines).
+func writeError(_ s: String) { FileHandle.standardError.write(Data(s.utf8)) }
+
+func formatDuration(_ seconds: Double) -> String {
+    guard seconds.isFinite else { return "?" }
+    let s = Int(seconds.rounded())
+    return s >= 3600 ? String(format: "%dh%02dm", s / 3600, s % 3600 / 60) : String(format: "%dm%02ds", s / 60, s % 60)
+}
+
+extension AttentionKind: ExpressibleByArgument {}
+extension NormPlacement: ExpressibleByArgument {}
+extension Activation: ExpressibleByArgument {}

@@ -1,0 +1,36 @@
+import ArgumentParser
+import Attend
+import Foundation
+
+struct Generate: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Sample text from a trained checkpoint, streaming it as it is drawn.")
+
+    @Option(help: "Run folder or checkpoint folder written by `attend train`.") var checkpoint: String
+    @Option(help: "Text to continue.") var prompt: String = "\n"
+    @Option(help: "Number of tokens to sample.") var tokens: Int = 500
+    @Option(help: "Softmax temperature (0 = greedy).") var temperature: Float = 0.8
+    @Option(help: "Sample only among the k most likely tokens.") var topK: Int?
+    @Option var seed: UInt64 = 1337
+
+    func validate() throws {
+        if tokens < 0 { throw ValidationError("--tokens must be ≥ 0, got \(tokens)") }
+        if temperature < 0 || !temperature.isFinite { throw ValidationError("--temperature must be ≥ 0, got \(temperature)") }
+        if let topK, topK <= 0 { throw ValidationError("--top-k must be positive, got \(topK)") }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let (model, state) = try Checkpoint.loadModel(try Checkpoint.resolve(checkpoint))
+            let tokenizer = state.tokenizer
+            let ids = try tokenizer.encode(prompt)
+            if ids.isEmpty { throw ValidationError("--prompt must not be empty") }
+            var rng = RandomGenerator(seed: seed)
+            print(prompt, terminator: "")
+            _ = model.generate(prompt: ids, count: tokens, options: SamplingOptions(temperature: temperature, topK: topK), rng: &rng) { id in
+                print(tokenizer.decode([id]), terminator: "")
+                fflush(stdout)
+            }
+            print()
+        }
+    }
+}

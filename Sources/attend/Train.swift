@@ -1,0 +1,125 @@
+import ArgumentParser
+import Attend
+import Foundation
+
+/// Named starting points for `attend train`.
+enum Preset: String, CaseIterable, ExpressibleByArgument {
+    /// nanoGPT's CPU recipe for shakespeare-char.
+    case shakespeareChar = "shakespeare-char"
+    /// A tiny model for smoke tests (seconds).
+    case tiny
+
+    var model: (contextLength: Int, modelDim: Int, numHeads: Int, numLayers: Int) {
+        switch self {
+        case .shakespeareChar: return (64, 128, 4, 4)
+        case .tiny: return (32, 32, 2, 1)
+        }
+    }
+
+    var training: TrainConfig {
+        var t = TrainConfig()
+        if self == .tiny { t.maxSteps = 100; t.decaySteps = 100; t.warmupSteps = 10; t.evalInterval = 50; t.checkpointInterval = 50; t.batchSize = 8 }
+        return t
+    }
+}
+
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train a character-level decoder-only Transformer on a text file.",
+        discussion: "Writes a run folder with config.json, metrics.jsonl and checkpoints/. Flags override the preset.")
+
+    @Option(help: "Starting configuration: \(Preset.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var preset: Preset = .shakespeareChar
+    @Option(help: "Text file to train on (first 90 % train, last 10 % validation).")
+    var data: String = "Data/tinyshakespeare.txt"
+    @Option(help: "Run folder to write.")
+    var out: String = "runs/shakespeare-char"
+    @Flag(help: "Continue the newest checkpoint in --out.")
+    var resume = false
+
+    @Option var contextLength: Int?
+    @Option var modelDim: Int?
+    @Option var numHeads: Int?
+    @Option var numLayers: Int?
+    @Option(help: "Feed-forward width (default 4 × model-dim).") var hiddenDim: Int?
+    @Option var dropout: Float?
+    @Option(help: "Biases in Linear and LayerNorm layers (true/false).") var bias: Bool?
+    @Option(help: "Tie the output projection to the token embedding (true/false).") var tieWeights: Bool?
+    @Option(help: "pre (GPT-2) or post (2017 paper) layer norm.") var normPlacement: NormPlacement?
+    @Option(help: "Attention mechanism: \(AttentionKind.allCases.map(\.rawValue).joined(separator: ", ")).") var attention: AttentionKind?
+    @Option(help: "gelu, relu or silu.") var activation: Activation?
+
+    @Option var batchSize: Int?
+    @Option var maxSteps: Int?
+    @Option var learningRate: Float?
+    @Option var minLearningRate: Float?
+    @Option var warmupSteps: Int?
+    @Option(help: "Step where cosine decay reaches --min-learning-rate.") var decaySteps: Int?
+    @Option var weightDecay: Float?
+    @Option var beta1: Float?
+    @Option var beta2: Float?
+    @Option(help: "Global gradient-norm clip (0 disables).") var gradClip: Float?
+    @Option var evalInterval: Int?
+    @Option var evalBatches: Int?
+    @Option var checkpointInterval: Int?
+    @Option var seed: UInt64?
+    @Option(help: "Stop after this many steps in this invocation (the schedule still follows --max-steps).")
+    var stopAfter: Int?
+    @Flag(help: "No live progress line.") var quiet = false
+
+    func runConfig(vocabSize: Int) -> RunConfig {
+        let p = preset.model
+        var m = ModelConfig(vocabSize: vocabSize, contextLength: contextLength ?? p.contextLength, modelDim: modelDim ?? p.modelDim,
+                            numHeads: numHeads ?? p.numHeads, numLayers: numLayers ?? p.numLayers)
+        if let hiddenDim { m.hiddenDim = hiddenDim } else { m.hiddenDim = 4 * m.modelDim }
+        if let dropout { m.dropout = dropout }
+        if let bias { m.bias = bias }
+        if let tieWeights { m.tieWeights = tieWeights }
+        if let normPlacement { m.normPlacement = normPlacement }
+        if let attention { m.attention = attention }
+        if let activation { m.activation = activation }
+        var t = preset.training
+        if let batchSize { t.batchSize = batchSize }
+        if let maxSteps { t.maxSteps = maxSteps; if decaySteps == nil { t.decaySteps = maxSteps } }
+        if let learningRate { t.learningRate = learningRate }
+        if let minLearningRate { t.minLearningRate = minLearningRate }
+        if let warmupSteps { t.warmupSteps = warmupSteps }
+        if let decaySteps { t.decaySteps = decaySteps }
+        if let weightDecay { t.weightDecay = weightDecay }
+        if let beta1 { t.beta1 = beta1 }
+        if let beta2 { t.beta2 = beta2 }
+        if let gradClip { t.gradClip = gradClip }
+        if let evalInterval { t.evalInterval = evalInterval; if checkpointInterval == nil { t.checkpointInterval = evalInterval } }
+        if let evalBatches { t.evalBatches = evalBatches }
+        if let checkpointInterval { t.checkpointInterval = checkpointInterval }
+        if let seed { t.seed = seed }
+        return RunConfig(model: m, training: t, data: data)
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let dataset = try TextDataset(path: data)
+            let config = runConfig(vocabSize: dataset.tokenizer.vocabSize)
+            let runURL = URL(fileURLWithPath: out)
+            let trainer = try Trainer(config: config, dataset: dataset, run: runURL, resume: resume)
+            let m = config.model
+            writeError("attend train: \(trainer.model.parameterCount) parameters, \(m.numLayers) layers × \(m.numHeads) heads, width \(m.modelDim), context \(m.contextLength), \(m.attention.rawValue) attention, \(Threading.count) threads\n")
+            writeError("data: \(data) — \(dataset.train.count) train / \(dataset.validation.count) validation tokens, vocabulary \(dataset.tokenizer.vocabSize)\n")
+            try trainer.run(stopAfter: stopAfter) { event in
+                switch event {
+                case let .step(step, total, loss, lr, rate, eta):
+                    if !quiet {
+                        writeError(String(format: "\rstep %d/%d  loss %.4f  lr %.2e  %.0f tok/s  ETA %@   ", step, total, loss, lr, rate, formatDuration(eta)))
+                    }
+                case let .evaluation(step, tr, va):
+                    writeError(String(format: "\r\u{1B}[Kstep %d: train loss %.4f, val loss %.4f\n", step, tr, va))
+                case .checkpoint: break
+                case let .resumed(step):
+                    writeError("resumed from checkpoint at step \(step)\n")
+                }
+            }
+            if !quiet { writeError("\n") }
+            print("run folder: \(out) (step \(trainer.step), final val loss \(trainer.lastValidationLoss.map { String(format: "%.4f", $0) } ?? "n/a"))")
+        }
+    }
+}
