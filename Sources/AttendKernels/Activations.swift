@@ -12,7 +12,7 @@ import Foundation
 /// both stay normal and gradual underflow/overflow round once). Saturates correctly:
 /// e^x = +∞ for x ≳ 88.72 (and x = +∞), subnormal down to x ≈ −103.97, then 0 (and for −∞);
 /// NaN stays NaN.
-@inlinable @inline(__always)
+@inlinable @_transparent
 public func fastExp(_ x: SIMD16<Float>) -> SIMD16<Float> {
     // Clamp so that n ∈ [−150, 129]: beyond, the result is already 0 or +∞.
     let xc = pointwiseMin(pointwiseMax(x, SIMD16(repeating: -104)), SIMD16(repeating: 89))
@@ -53,6 +53,12 @@ public func fastExpReference(_ x: SIMD16<Float>) -> SIMD16<Float> {
 }
 
 // MARK: - Shared helpers
+//
+// Inlining note: the SIL inliner stops inlining into a function once it has too many basic
+// blocks, even for `@inline(__always)` callees, and every stdlib SIMD operation starts out as a
+// lane loop of several blocks. A kernel loop with exp and a dozen SIMD ops crosses that limit,
+// and a SIMD16 helper left as a call is passed in four xmm registers and runs ~3x slower. So
+// `fastExp` and the per-vector helpers below are `@_transparent` (mandatory inlining).
 
 /// Element-operations per element used to decide whether to thread an activation kernel.
 let activationWorkPerElement = 20
@@ -96,14 +102,14 @@ let geluC: Float = 0.797_884_560_802_865_4
 let geluK: Float = 0.044_715
 
 /// y = gelu(x) for 16 lanes (see `geluForward`).
-@inline(__always)
+@_transparent
 func geluLanes(_ v: SIMD16<Float>) -> SIMD16<Float> {
     let u = v * SIMD16(repeating: geluC).addingProduct(SIMD16(repeating: geluC * geluK), v * v)
     return v / (SIMD16(repeating: 1) + fastExp(-(u + u)))
 }
 
 /// gelu′(x) for 16 lanes (see `geluBackward`); NaN where x is NaN.
-@inline(__always)
+@_transparent
 func geluDerivativeLanes(_ v: SIMD16<Float>) -> SIMD16<Float> {
     let one = SIMD16<Float>(repeating: 1)
     // |x| > 20: gelu′ is 0 or 1 to Float precision; clamping keeps x·u′ finite.
@@ -136,17 +142,7 @@ public func geluForward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Flo
 public func geluBackward(x: UnsafePointer<Float>, dy: UnsafePointer<Float>,
                          dx: UnsafeMutablePointer<Float>, count n: Int) {
     parallelChunks(n, work: n * activationWorkPerElement) { range in
-        var i = range.lowerBound
-        let end = range.upperBound
-        while i + 16 <= end {
-            PointwiseLanes.store(PointwiseLanes.load(dy + i) * geluDerivativeLanes(PointwiseLanes.load(x + i)), dx + i)
-            i += 16
-        }
-        if i < end {
-            let k = end - i
-            let g = PointwiseLanes.loadPartial(dy + i, k, pad: 0) * geluDerivativeLanes(PointwiseLanes.loadPartial(x + i, k, pad: 0))
-            PointwiseLanes.storePartial(g, dx + i, k)
-        }
+        activationBackwardLoop(x, dy, dx, range, geluDerivativeLanes)
     }
 }
 
@@ -177,12 +173,18 @@ public func geluBackwardReference(x: UnsafePointer<Float>, dy: UnsafePointer<Flo
 
 // MARK: - ReLU
 
+/// y = max(x, 0) for 16 lanes (NaN stays NaN).
+@_transparent
+func reluLanes(_ v: SIMD16<Float>) -> SIMD16<Float> {
+    v.replacing(with: 0, where: v .< 0)
+}
+
 /// ReLU activation.
 ///
 /// y = max(x, 0); n elements; y may alias x. NaN stays NaN.
 public func reluForward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count n: Int) {
     parallelChunks(n, work: n * elementwiseParallelWork) { range in
-        activationForwardLoop(x, y, range) { v in v.replacing(with: 0, where: v .< 0) }
+        activationForwardLoop(x, y, range, reluLanes)
     }
 }
 
@@ -221,13 +223,13 @@ public func reluBackwardReference(x: UnsafePointer<Float>, dy: UnsafePointer<Flo
 // MARK: - SiLU
 
 /// y = silu(x) for 16 lanes (see `siluForward`).
-@inline(__always)
+@_transparent
 func siluLanes(_ v: SIMD16<Float>) -> SIMD16<Float> {
     v / (SIMD16(repeating: 1) + fastExp(-v))
 }
 
 /// silu′(x) for 16 lanes (see `siluBackward`); NaN where x is NaN.
-@inline(__always)
+@_transparent
 func siluDerivativeLanes(_ v: SIMD16<Float>) -> SIMD16<Float> {
     let one = SIMD16<Float>(repeating: 1)
     // |x| > 80: silu′ is 0 or 1 to Float precision; clamping keeps e^(−x) finite.

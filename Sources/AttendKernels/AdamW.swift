@@ -7,7 +7,7 @@ import Foundation
 /// Two Newton steps on 1/√v from the bit-trick guess, then one FMA-corrected step on √v,
 /// which gives Float accuracy (within about 1 ulp). Inputs below 2⁻¹⁰⁰ are scaled by 2¹⁰⁰
 /// first (and the root by 2⁻⁵⁰ after) so subnormals stay accurate; √0 = 0 and √∞ = ∞.
-@inline(__always)
+@_transparent   // see the inlining note in Activations.swift
 func adamWSquareRoot(_ v: SIMD16<Float>) -> SIMD16<Float> {
     let one = SIMD16<Float>(repeating: 1)
     let tiny = v .< SIMD16(repeating: 0x1p-100)

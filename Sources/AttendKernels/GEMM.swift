@@ -46,7 +46,7 @@ public func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
                  "gemm: leading dimension too small (lda \(lda), ldb \(ldb), ldc \(ldc))")
     if m == 0 || n == 0 { return }
     if k == 0 || alpha == 0 {
-        scaleMatrix(c, ldc: ldc, rows: m, cols: n, by: beta)
+        gemmScale(c, ldc: ldc, rows: m, cols: n, by: beta)
         return
     }
     let flops = 2 * m * n * k
@@ -188,7 +188,7 @@ func gemmSerial(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float
         var pc = 0
         while pc < k {
             let kc = min(kcMax, k - pc)
-            packB(transB: transB, b, ldb, pc: pc, kc: kc, jc: jc, nc: nc, into: packedB)
+            gemmPackB(transB: transB, b, ldb, pc: pc, kc: kc, jc: jc, nc: nc, into: packedB)
             let betaBlock: Float = pc == 0 ? beta : 1
             var ir = 0
             while ir < m {
@@ -209,7 +209,7 @@ func gemmSerial(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float
                         aStrip = a + pc * lda + ir
                         aStep = lda
                     } else {
-                        packA(transA: transA, a, lda, ir: ir, mr: mr, pc: pc, kc: kc, into: packedA)
+                        gemmPackA(transA: transA, a, lda, ir: ir, mr: mr, pc: pc, kc: kc, into: packedA)
                         aStrip = UnsafePointer(packedA)
                         aStep = gemmMR
                     }
@@ -229,7 +229,7 @@ func gemmSerial(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float
 }
 
 /// C = beta · C over an m×n block (beta == 0 writes zeros without reading C).
-func scaleMatrix(_ c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, cols: Int, by beta: Float) {
+func gemmScale(_ c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, cols: Int, by beta: Float) {
     if beta == 1 { return }
     for i in 0..<rows {
         let row = c + i * ldc

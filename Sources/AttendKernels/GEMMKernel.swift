@@ -13,12 +13,12 @@ let gemmMR = 12
 let gemmNR = 32
 
 @inline(__always)
-func loadVector(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
+func gemmLoad(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
     UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
 }
 
 @inline(__always)
-func storeVector(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>) {
+func gemmStore(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>) {
     UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)
 }
 
@@ -48,8 +48,8 @@ func gemmKernelColumnA(_ kc: Int, _ a: UnsafePointer<Float>, _ aStep: Int,
     var pa = a
     var pb = b
     for _ in 0..<kc {
-        let b0 = loadVector(pb)
-        let b1 = loadVector(pb + 16)
+        let b0 = gemmLoad(pb)
+        let b1 = gemmLoad(pb + 16)
         fma2(&c0a, &c0b, pa[0], b0, b1)
         fma2(&c1a, &c1b, pa[1], b0, b1)
         fma2(&c2a, &c2b, pa[2], b0, b1)
@@ -119,8 +119,8 @@ func gemmKernelRowA(_ kc: Int, _ a: UnsafePointer<Float>, _ lda: Int,
     var pa = a
     var pb = b
     for _ in 0..<kc {
-        let b0 = loadVector(pb)
-        let b1 = loadVector(pb + 16)
+        let b0 = gemmLoad(pb)
+        let b1 = gemmLoad(pb + 16)
         fma2(&c0a, &c0b, pa[0], b0, b1)
         fma2(&c1a, &c1b, pa[lda], b0, b1)
         fma2(&c2a, &c2b, pa[2 * lda], b0, b1)
@@ -168,7 +168,7 @@ func gemmKernelRowA(_ kc: Int, _ a: UnsafePointer<Float>, _ lda: Int,
 
 /// One K step for one tile row: (lo, hi) += broadcast(a) · (b0, b1).
 @inline(__always)
-func fma2(_ lo: inout SIMD16<Float>, _ hi: inout SIMD16<Float>, _ a: Float,
+private func fma2(_ lo: inout SIMD16<Float>, _ hi: inout SIMD16<Float>, _ a: Float,
           _ b0: SIMD16<Float>, _ b1: SIMD16<Float>) {
     let va = SIMD16<Float>(repeating: a)
     lo = lo.addingProduct(va, b0)
@@ -177,31 +177,31 @@ func fma2(_ lo: inout SIMD16<Float>, _ hi: inout SIMD16<Float>, _ a: Float,
 
 /// Writes one 32-wide tile row: row = alpha·(lo, hi) + beta·row (`beta == 0` never reads row).
 @inline(__always)
-func storeRow(_ lo: SIMD16<Float>, _ hi: SIMD16<Float>, _ row: UnsafeMutablePointer<Float>,
+private func storeRow(_ lo: SIMD16<Float>, _ hi: SIMD16<Float>, _ row: UnsafeMutablePointer<Float>,
               _ alpha: Float, _ beta: Float) {
     let va = SIMD16<Float>(repeating: alpha)
     if beta == 0 {
         if alpha == 1 {
-            storeVector(lo, row)
-            storeVector(hi, row + 16)
+            gemmStore(lo, row)
+            gemmStore(hi, row + 16)
         } else {
-            storeVector(lo * va, row)
-            storeVector(hi * va, row + 16)
+            gemmStore(lo * va, row)
+            gemmStore(hi * va, row + 16)
         }
     } else if beta == 1 {
-        storeVector(loadVector(row).addingProduct(lo, va), row)
-        storeVector(loadVector(row + 16).addingProduct(hi, va), row + 16)
+        gemmStore(gemmLoad(row).addingProduct(lo, va), row)
+        gemmStore(gemmLoad(row + 16).addingProduct(hi, va), row + 16)
     } else {
         let vb = SIMD16<Float>(repeating: beta)
-        storeVector((loadVector(row) * vb).addingProduct(lo, va), row)
-        storeVector((loadVector(row + 16) * vb).addingProduct(hi, va), row + 16)
+        gemmStore((gemmLoad(row) * vb).addingProduct(lo, va), row)
+        gemmStore((gemmLoad(row + 16) * vb).addingProduct(hi, va), row + 16)
     }
 }
 
 /// Partial-tile write-back (bottom and right edges of C) from a 12×32 block `tile` of
 /// unscaled products: C(i, j) = alpha·tile(i, j) + beta·C(i, j) for i < mr, j < nr.
 @inline(never)
-func storeTileEdge(_ tile: UnsafeMutablePointer<Float>, _ c: UnsafeMutablePointer<Float>, _ ldc: Int,
+private func storeTileEdge(_ tile: UnsafeMutablePointer<Float>, _ c: UnsafeMutablePointer<Float>, _ ldc: Int,
                    _ alpha: Float, _ beta: Float, _ mr: Int, _ nr: Int) {
     for i in 0..<mr {
         let row = c + i * ldc

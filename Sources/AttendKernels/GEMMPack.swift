@@ -17,7 +17,7 @@ import Darwin
 /// (panel q holds columns jc+32q..<jc+32q+32, row-major, right edge zero-padded).
 ///
 /// op(B)(p, j) is b[p·ldb + j] when `transB` is false and b[j·ldb + p] when true.
-func packB(transB: Bool, _ b: UnsafePointer<Float>, _ ldb: Int,
+func gemmPackB(transB: Bool, _ b: UnsafePointer<Float>, _ ldb: Int,
            pc: Int, kc: Int, jc: Int, nc: Int, into dst: UnsafeMutablePointer<Float>) {
     var q = 0
     var j0 = 0
@@ -29,8 +29,8 @@ func packB(transB: Bool, _ b: UnsafePointer<Float>, _ ldb: Int,
             if cols == 32 {
                 for p in 0..<kc {
                     let s = src + p * ldb
-                    storeVector(loadVector(s), panel + p * 32)
-                    storeVector(loadVector(s + 16), panel + p * 32 + 16)
+                    gemmStore(gemmLoad(s), panel + p * 32)
+                    gemmStore(gemmLoad(s + 16), panel + p * 32 + 16)
                 }
             } else {
                 for p in 0..<kc {
@@ -43,7 +43,7 @@ func packB(transB: Bool, _ b: UnsafePointer<Float>, _ ldb: Int,
         } else {
             // Column j of the panel is row jc+j0+j of the stored B, contiguous in p.
             let src = b + (jc + j0) * ldb + pc
-            packTransposed(src, ldb, rows: cols, width: 32, kc: kc, into: panel)
+            gemmPackTransposed(src, ldb, rows: cols, width: 32, kc: kc, into: panel)
         }
         q += 1
         j0 += 32
@@ -55,12 +55,12 @@ func packB(transB: Bool, _ b: UnsafePointer<Float>, _ ldb: Int,
 ///
 /// Works in 16-wide column chunks so each source row is read with one vector load per chunk.
 @inline(__always)
-func packTransposed(_ src: UnsafePointer<Float>, _ ld: Int, rows: Int, width: Int, kc: Int,
+func gemmPackTransposed(_ src: UnsafePointer<Float>, _ ld: Int, rows: Int, width: Int, kc: Int,
                     into dst: UnsafeMutablePointer<Float>) {
     var p0 = 0
     while p0 + 16 <= kc {
         for r in 0..<rows {
-            let v = loadVector(src + r * ld + p0)
+            let v = gemmLoad(src + r * ld + p0)
             let d = dst + p0 * width + r
             for t in 0..<16 { d[t * width] = v[t] }
         }
@@ -84,7 +84,7 @@ func packTransposed(_ src: UnsafePointer<Float>, _ ld: Int, rows: Int, width: In
 /// (dst[p·12 + i] = op(A)(ir+i, pc+p), rows mr..<12 zero).
 ///
 /// op(A)(i, p) is a[i·lda + p] when `transA` is false and a[p·lda + i] when true.
-func packA(transA: Bool, _ a: UnsafePointer<Float>, _ lda: Int,
+func gemmPackA(transA: Bool, _ a: UnsafePointer<Float>, _ lda: Int,
            ir: Int, mr: Int, pc: Int, kc: Int, into dst: UnsafeMutablePointer<Float>) {
     if transA {
         let src = a + pc * lda + ir
@@ -95,7 +95,7 @@ func packA(transA: Bool, _ a: UnsafePointer<Float>, _ lda: Int,
             for i in mr..<12 { d[i] = 0 }
         }
     } else {
-        packTransposed(a + ir * lda + pc, lda, rows: mr, width: 12, kc: kc, into: dst)
+        gemmPackTransposed(a + ir * lda + pc, lda, rows: mr, width: 12, kc: kc, into: dst)
     }
 }
 

@@ -105,20 +105,30 @@ struct Train: ParsableCommand {
             let m = config.model
             writeError("attend train: \(trainer.model.parameterCount) parameters, \(m.numLayers) layers × \(m.numHeads) heads, width \(m.modelDim), context \(m.contextLength), \(m.attention.rawValue) attention, \(Threading.count) threads\n")
             writeError("data: \(data) — \(dataset.train.count) train / \(dataset.validation.count) validation tokens, vocabulary \(dataset.tokenizer.vocabSize)\n")
+            let interactive = isatty(STDERR_FILENO) != 0
+            var lastPrint = Date.distantPast
             try trainer.run(stopAfter: stopAfter) { event in
                 switch event {
                 case let .step(step, total, loss, lr, rate, eta):
-                    if !quiet {
-                        writeError(String(format: "\rstep %d/%d  loss %.4f  lr %.2e  %.0f tok/s  ETA %@   ", step, total, loss, lr, rate, formatDuration(eta)))
+                    // A live line on a terminal (≤ 5 updates/s); otherwise a plain line every ~5 % of the run.
+                    let line = String(format: "step %d/%d  loss %.4f  lr %.2e  %.0f tok/s  ETA %@", step, total, loss, lr, rate, formatDuration(eta))
+                    if quiet { break }
+                    if interactive {
+                        if Date().timeIntervalSince(lastPrint) >= 0.2 || step == total {
+                            writeError("\r\u{1B}[K" + line)
+                            lastPrint = Date()
+                        }
+                    } else if step % max(1, total / 20) == 0 {
+                        writeError(line + "\n")
                     }
                 case let .evaluation(step, tr, va):
-                    writeError(String(format: "\r\u{1B}[Kstep %d: train loss %.4f, val loss %.4f\n", step, tr, va))
+                    writeError(String(format: "%@step %d: train loss %.4f, val loss %.4f\n", interactive && !quiet ? "\r\u{1B}[K" : "", step, tr, va))
                 case .checkpoint: break
                 case let .resumed(step):
                     writeError("resumed from checkpoint at step \(step)\n")
                 }
             }
-            if !quiet { writeError("\n") }
+            if !quiet && interactive { writeError("\n") }
             print("run folder: \(out) (step \(trainer.step), final val loss \(trainer.lastValidationLoss.map { String(format: "%.4f", $0) } ?? "n/a"))")
         }
     }
