@@ -64,7 +64,7 @@ public func fastExpReference(_ x: SIMD16<Float>) -> SIMD16<Float> {
 let activationWorkPerElement = 20
 
 /// One activation kernel's forward loop: y = f(x) in SIMD16 steps, the tail zero padded.
-/// (A macro-like helper: `f` must be a non-capturing function that inlines.)
+/// (A macro-like helper: pass a `@_transparent` function; a closure literal is left as a call.)
 @inline(__always)
 func activationForwardLoop(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
                            _ range: Range<Int>, _ f: (SIMD16<Float>) -> SIMD16<Float>) {

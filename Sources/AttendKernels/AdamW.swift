@@ -38,11 +38,11 @@ func adamWDecimal(_ x: Float) -> Double {
 /// With t = `step` (1-based), for each i in 0..<count:
 /// p ← p·(1 − lr·λ);  m ← m + (1 − β₁)(g − m);  v ← β₂·v + (1 − β₂)·g²;
 /// p ← p − (lr / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε).
-/// That is p −= lr·m̂/(√v̂ + ε) with m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ), except that, as in PyTorch,
-/// ε is added after dividing √v by √(1 − β₂ᵗ). The m update is PyTorch's `lerp`. Scalars (1 − lr·λ,
-/// 1 − β, the bias corrections, lr/(1 − β₁ᵗ)) are computed in Double from the shortest decimal
-/// of each Float hyperparameter (so β₂ = 0.999 gives 1 − β₂ = 0.001 as in PyTorch), then
-/// rounded to Float. p, g, m, v all have `count` entries; m and v start at zero.
+/// That is p −= lr·m̂/(√v̂ + ε) with m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ), evaluated in PyTorch's
+/// order (√v/√(1 − β₂ᵗ) + ε, then `addcdiv` with lr/(1 − β₁ᵗ)); the m update is PyTorch's `lerp`.
+/// Scalars (1 − lr·λ, 1 − β, the bias corrections, lr/(1 − β₁ᵗ)) are computed in Double from the
+/// shortest decimal of each Float hyperparameter (so β₂ = 0.999 gives 1 − β₂ = 0.001 as in
+/// PyTorch), then rounded to Float. p, g, m, v all have `count` entries; m and v start at zero.
 public func adamWUpdate(parameters p: UnsafeMutablePointer<Float>, gradients g: UnsafePointer<Float>,
                         firstMoment m: UnsafeMutablePointer<Float>, secondMoment v: UnsafeMutablePointer<Float>,
                         count: Int, learningRate lr: Float, beta1: Float, beta2: Float,

@@ -7,9 +7,6 @@
 ///
 /// Kept in a namespace so their names cannot collide with helpers in other kernel files.
 enum PointwiseLanes {
-    /// Lanes per vector.
-    static let width = 16
-
     @inline(__always)
     static func load(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
         UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)

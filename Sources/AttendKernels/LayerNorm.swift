@@ -89,6 +89,7 @@ public func layerNormBackward(dy: UnsafePointer<Float>, x: UnsafePointer<Float>,
     partials.initialize(repeating: 0, count: chunks * 2 * cols)
     defer { partials.deallocate() }
     let invCols = 1 / Float(cols)
+    // Forward: y[r, c] = x̂[r, c]·γ[c] + β[c], x̂[r, c] = (x[r, c] − μ_r)·rstd_r.
     parallelChunks(chunks, work: work) { chunkRange in
         for k in chunkRange {
             let pg = partials + k * 2 * cols, pb = pg + cols
