@@ -63,7 +63,7 @@ struct Bench: ParsableCommand {
                     }
                     let gflops = 2.0 * Double(m * n * k) / t / 1e9
                     let peak = threads == 1 ? peak1 : peakN
-                    print(String(format: "%-19@ %7d  %8.1f   %6.1f %%", String(spec) as NSString, threads, gflops, 100 * gflops / peak))
+                    print(String(spec).padding(toLength: 19, withPad: " ", startingAt: 0) + String(format: " %7d  %8.1f   %6.1f %%", threads, gflops, 100 * gflops / peak))
                 }
             }
         }
