@@ -47,21 +47,27 @@ public func parallelChunks(_ count: Int, work: Int, threads: Int = Threading.cou
 ///
 /// Training issues hundreds of small parallel regions per step, tens of microseconds apart.
 /// `DispatchQueue.concurrentPerform` puts its threads to sleep between them and pays a kernel
-/// wake-up each time (~5–10 % of a training step); these workers spin for ~100 µs first, so
-/// back-to-back regions start in well under a microsecond.
+/// wake-up each time (tens of µs on a virtual machine); these workers spin for a few milliseconds
+/// first, so back-to-back regions start in well under a microsecond.
+///
+/// Protocol: `state` packs (job generation << 32 | next iteration index). The submitter publishes a
+/// job by storing a new generation with index 0; anyone (submitter or worker) claims an iteration by
+/// compare-and-swap on `state`, so a late worker can never run a stale job. The submitter returns
+/// once `completed` reaches the iteration count — it never waits for a sleeping worker.
 public final class WorkerPool: @unchecked Sendable {
     /// The process-wide pool with `Threading.count − 1` workers (the caller is the other thread).
     public static let shared = WorkerPool(workers: max(0, Threading.count - 1))
 
     private let workerCount: Int
-    private let generation = Atomic<Int>(0)
-    private let nextIndex = Atomic<Int>(0)
-    private let unfinished = Atomic<Int>(0)
+    private let state = Atomic<Int>(0)
+    private let completed = Atomic<Int>(0)
     private var iterations = 0
     private var job: ((Int) -> Void)?
     private let mutex = NSCondition()
     private var sleepers = 0
     private let submitLock = NSLock()
+    /// How long an idle worker spins before sleeping.
+    private let spinNanoseconds: UInt64 = 3_000_000
 
     init(workers: Int) {
         workerCount = workers
@@ -84,26 +90,30 @@ public final class WorkerPool: @unchecked Sendable {
         withoutActuallyEscaping(body) { escapable in
             job = escapable
             iterations = n
-            nextIndex.store(0, ordering: .relaxed)
-            unfinished.store(workerCount, ordering: .relaxed)
-            generation.add(1, ordering: .releasing)
+            completed.store(0, ordering: .relaxed)
+            let generation = (state.load(ordering: .relaxed) >> 32) &+ 1
+            state.store(generation << 32, ordering: .releasing)
             mutex.lock()
             if sleepers > 0 { mutex.broadcast() }
             mutex.unlock()
             WorkerPool.isWorkerOrBusy = true
-            drain(escapable)
+            work(generation: generation)
             WorkerPool.isWorkerOrBusy = false
-            // Wait for the workers to leave the job before it goes out of scope.
-            while unfinished.load(ordering: .acquiring) > 0 { spinPause() }
+            while completed.load(ordering: .acquiring) < n { spinPause() }
             job = nil
         }
     }
 
-    private func drain(_ body: (Int) -> Void) {
+    /// Claims and runs iterations of job `generation` until none are left.
+    private func work(generation: Int) {
         while true {
-            let i = nextIndex.add(1, ordering: .relaxed).oldValue
-            if i >= iterations { return }
-            body(i)
+            let s = state.load(ordering: .acquiring)
+            guard s >> 32 == generation else { return }
+            let index = s & 0xFFFF_FFFF
+            guard index < iterations else { return }
+            guard state.compareExchange(expected: s, desired: s + 1, ordering: .acquiringAndReleasing).exchanged else { continue }
+            job!(index)
+            completed.add(1, ordering: .releasing)
         }
     }
 
@@ -112,18 +122,21 @@ public final class WorkerPool: @unchecked Sendable {
         var seen = 0
         while true {
             var spins = 0
-            while generation.load(ordering: .acquiring) == seen {
+            var spinStart: UInt64 = 0
+            while state.load(ordering: .acquiring) >> 32 == seen {
                 spins += 1
-                if spins < 20_000 { spinPause(); continue }
+                if spins & 1023 != 0 { spinPause(); continue }
+                let now = DispatchTime.now().uptimeNanoseconds
+                if spinStart == 0 { spinStart = now; continue }
+                if now - spinStart < spinNanoseconds { continue }
                 mutex.lock()
                 sleepers += 1
-                while generation.load(ordering: .acquiring) == seen { mutex.wait() }
+                while state.load(ordering: .acquiring) >> 32 == seen { mutex.wait() }
                 sleepers -= 1
                 mutex.unlock()
             }
-            seen = generation.load(ordering: .acquiring)
-            if let job { drain(job) }
-            unfinished.subtract(1, ordering: .releasing)
+            seen = state.load(ordering: .acquiring) >> 32
+            work(generation: seen)
         }
     }
 
