@@ -1,0 +1,42 @@
+import AttendKernels
+import Dispatch
+import Synchronization
+import Testing
+
+@Suite("Worker pool")
+struct ParallelTests {
+    @Test("every iteration runs exactly once, for many back-to-back jobs", arguments: [1, 2, 3, 17, 1000])
+    func exactlyOnce(iterations: Int) {
+        for _ in 0..<200 {
+            let counts = UnsafeMutablePointer<Int>.allocate(capacity: iterations)
+            counts.initialize(repeating: 0, count: iterations)
+            concurrentPerform(iterations: iterations) { i in counts[i] += 1 }
+            #expect((0..<iterations).allSatisfy { counts[$0] == 1 })
+            counts.deallocate()
+        }
+    }
+
+    @Test("nested and concurrent submissions complete and cover every index")
+    func nestedAndConcurrent() {
+        let total = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: 4) { _ in
+            for _ in 0..<50 {
+                concurrentPerform(iterations: 8) { _ in
+                    concurrentPerform(iterations: 3) { _ in total.add(1, ordering: .relaxed) }
+                }
+            }
+        }
+        #expect(total.load(ordering: .relaxed) == 4 * 50 * 8 * 3)
+    }
+
+    @Test("parallelChunks covers 0..<count with disjoint ranges")
+    func chunks() {
+        for count in [0, 1, 5, 1001] {
+            let hits = UnsafeMutablePointer<Int>.allocate(capacity: max(count, 1))
+            hits.initialize(repeating: 0, count: max(count, 1))
+            parallelChunks(count, work: 10_000_000) { range in for i in range { hits[i] += 1 } }
+            #expect((0..<count).allSatisfy { hits[$0] == 1 })
+            hits.deallocate()
+        }
+    }
+}
