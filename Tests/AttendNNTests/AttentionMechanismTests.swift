@@ -29,9 +29,4 @@ struct AttentionMechanismTests {
         }
         #expect(maxDiff <= 1e-5)
     }
-
-    @Test("every attention kind is selectable by name", arguments: AttentionKind.allCases)
-    func kinds(kind: AttentionKind) {
-        #expect(AttentionKind(rawValue: kind.rawValue) == kind)
-    }
 }
