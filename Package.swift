@@ -35,6 +35,7 @@ let package = Package(
             swiftSettings: nativeFlags),
         .testTarget(name: "AttendKernelsTests", dependencies: ["AttendKernels"], swiftSettings: nativeFlags),
         .testTarget(name: "AttendTensorTests", dependencies: ["AttendTensor"], swiftSettings: nativeFlags),
+        .testTarget(name: "AttendDataTests", dependencies: ["AttendData"], swiftSettings: nativeFlags),
         .testTarget(name: "AttendNNTests", dependencies: ["AttendNN", "AttendModels"], swiftSettings: nativeFlags),
         .testTarget(name: "AttendTrainTests", dependencies: ["Attend"], swiftSettings: nativeFlags),
     ],
