@@ -1,4 +1,5 @@
 import AttendData
+import AttendKernels
 import AttendModels
 import AttendNN
 import AttendTensor
@@ -101,32 +102,93 @@ public final class Trainer {
               beta1: t.beta1, beta2: t.beta2, epsilon: t.epsilon, weightDecay: t.weightDecay)
     }
 
+    /// Model copies that run the other shards of each batch on the other cores (data parallelism):
+    /// each computes its shard's gradients on its own thread and tape; they are summed into the
+    /// master model's gradients, and the master weights are copied back after every update.
+    private lazy var replicas: [(model: DecoderOnly, parameters: [Tensor])] = {
+        let shards = min(Threading.count, config.training.batchSize)
+        return (1..<max(shards, 1)).map { _ in
+            var rng = RandomGenerator(seed: 0)
+            let replica = try! DecoderOnly(config.model, rng: &rng)
+            let parameters = replica.namedParameters().map(\.tensor)
+            for (p, master) in zip(parameters, optimizer.parameters) { p.copyValues(from: master.tensor) }
+            return (replica, parameters)
+        }
+    }()
+
     /// One optimisation step on a fresh training batch; returns its loss. Throws on a NaN/inf loss
     /// before touching the weights.
+    ///
+    /// The batch is split into one shard of rows per core; shard s runs forward and backward on its
+    /// own thread with loss weight rows_s / batchSize, so the summed gradient is the full batch's.
+    /// The split and the summation order are fixed, so a run is bit-for-bit reproducible for a
+    /// given thread count.
     @discardableResult
     public func trainStep() throws -> Float {
         let t = config.training, m = config.model
         optimizer.learningRate = t.schedule(step)
         let batch = dataset.batch(.train, batchSize: t.batchSize, contextLength: m.contextLength, rng: &dataRNG)
-        context.training = true
-        let loss = model.loss(inputs: batch.inputs, targets: batch.targets, batch: t.batchSize, length: m.contextLength, context: context)
-        let value = loss.item
+        let value = computeGradients(inputs: batch.inputs, targets: batch.targets, batchSize: t.batchSize)
         guard value.isFinite else {
-            Tape.current.reset()
-            model.zeroGradients()
+            clearGradients()
             throw TrainError.nonFiniteLoss(step: step + 1, lastCheckpoint: lastCheckpointStep)
         }
-        loss.backward()
         let norm = clipGradientNorm(optimizer.parameters, maxNorm: t.gradClip)
         guard norm.isFinite else {
-            model.zeroGradients()
+            clearGradients()
             throw TrainError.nonFiniteLoss(step: step + 1, lastCheckpoint: lastCheckpointStep)
         }
         optimizer.update()
-        model.zeroGradients()
+        clearGradients()
+        for replica in replicas {
+            for (p, (_, master)) in zip(replica.parameters, optimizer.parameters) { p.copyValues(from: master) }
+        }
         step += 1
         losses.append(value)
         return value
+    }
+
+    /// Mean loss of a batch ([batchSize, contextLength] inputs and targets) with its gradient added
+    /// into the master model's parameters, computed in shards on all cores (see `trainStep`).
+    /// Returns a non-finite value (and leaves gradients unspecified) if any shard's loss is NaN/inf.
+    public func computeGradients(inputs: [Int32], targets: [Int32], batchSize: Int) -> Float {
+        let length = config.model.contextLength
+        let replicas = Array(self.replicas.prefix(max(0, min(batchSize, self.replicas.count + 1) - 1)))
+        let shards = replicas.count + 1
+        func rows(_ s: Int) -> Range<Int> { (batchSize * s / shards)..<(batchSize * (s + 1) / shards) }
+        var shardLosses = [Float](repeating: 0, count: shards)
+        shardLosses.withUnsafeMutableBufferPointer { out in
+            concurrentPerform(iterations: shards) { s in
+                let r = rows(s)
+                let net = s == 0 ? model : replicas[s - 1].model
+                // Dropout masks come from a generator derived from (step, shard): independent of scheduling.
+                let context = ForwardContext(training: true, rng: self.context.rng.derived(UInt64(step) << 8 | UInt64(s)))
+                let loss = net.loss(inputs: Array(inputs[(r.lowerBound * length)..<(r.upperBound * length)]),
+                                    targets: Array(targets[(r.lowerBound * length)..<(r.upperBound * length)]),
+                                    batch: r.count, length: length, context: context)
+                out[s] = loss.item
+                if out[s].isFinite {
+                    loss.backward(seed: Tensor(repeating: Float(r.count) / Float(batchSize), shape: []))
+                } else {
+                    Tape.current.reset()
+                }
+            }
+        }
+        var value: Float = 0
+        for s in 0..<shards { value += shardLosses[s] * Float(rows(s).count) / Float(batchSize) }
+        guard value.isFinite else { return value }
+        for replica in replicas {
+            for (p, (_, master)) in zip(replica.parameters, optimizer.parameters) {
+                if let g = p.grad { master.accumulateGrad(g.pointer) }
+                p.grad = nil
+            }
+        }
+        return value
+    }
+
+    private func clearGradients() {
+        model.zeroGradients()
+        for replica in replicas { replica.model.zeroGradients() }
     }
 
     /// Mean loss over `batches` batches of each split, drawn from a fixed generator (the same batches every time).

@@ -167,3 +167,29 @@ struct ScheduleTests {
         #expect(abs(a.grad![flat: 0] - 0.6) < 1e-5 && abs(b.grad![flat: 0] - 0.8) < 1e-5)
     }
 }
+
+@Suite("Data-parallel gradients")
+struct DataParallelTests {
+    @Test("gradients computed in per-core shards equal the whole batch's gradients")
+    func shardedEqualsWhole() throws {
+        let dataset = try TextDataset(text: shortText)
+        let config = tinyConfig(vocab: dataset.tokenizer.vocabSize)
+        let trainer = try Trainer(config: config, dataset: dataset, run: nil)
+        var rng = RandomGenerator(seed: 11)
+        let batch = dataset.batch(.train, batchSize: 5, contextLength: 16, rng: &rng)
+        let sharded = trainer.computeGradients(inputs: batch.inputs, targets: batch.targets, batchSize: 5)
+        let shardedGrads = trainer.model.namedParameters().map { $0.tensor.grad!.scalars }
+        trainer.model.zeroGradients()
+
+        let whole = trainer.model.loss(inputs: batch.inputs, targets: batch.targets, batch: 5, length: 16,
+                                       context: ForwardContext(training: true))
+        whole.backward()
+        #expect(abs(whole.item - sharded) < 1e-5)
+        for ((name, p), g) in zip(trainer.model.namedParameters(), shardedGrads) {
+            let w = p.grad!.scalars
+            let worst = zip(w, g).map { abs($0 - $1) }.max()!
+            #expect(worst < 1e-5, "\(name): max difference \(worst)")
+        }
+        trainer.model.zeroGradients()
+    }
+}
