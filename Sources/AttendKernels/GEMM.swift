@@ -1,50 +1,48 @@
 // Single-precision GEMM: packed panels, a 12×32 SIMD register-blocked micro-kernel
-// (GEMMKernel.swift), cache blocking, and both cores via `DispatchQueue.concurrentPerform`.
+// (GEMMKernel.swift), cache blocking, and both cores through the module's worker pool
+// (`concurrentPerform` in Parallel.swift).
 //
 // Loop nest (Goto & van de Geijn, "Anatomy of High-Performance Matrix Multiplication",
 // ACM TOMS 2008, in the BLIS ordering used for AVX-512):
 //
 //   for jc in N by NC                    B block KC×NC packed once, reused by every row strip
-//     for pc in K by KC                  (stays in L2: 384·1024·4 bytes = 1.5 MB)
+//     for pc in K by KC                  (stays in L2: 256·1024·4 bytes = 1 MB)
 //       pack B[pc, jc] into 32-wide panels
 //       for ir in M by 12                A strip 12×KC (L1): read in place, or packed
-//         for jr in NC by 32             B micro-panel streams from L2
+//         for jr in NC by 32             B micro-panel (32 KB) streams through L1
 //           micro-kernel: C[ir, jr] (12×32) = alpha·A strip·B panel + beta·C
 //
-// Untransposed A is read in place (12 row pointers), which saves the packing pass that
-// would otherwise cost a quarter of the run time when N is small; transposed A is copied
-// 12 columns at a time into an L1 strip. Packing B absorbs transB.
+// Untransposed A is read in place (12 row pointers), which saves a packing pass that costs
+// up to a quarter of the run time when N is small; transposed A is copied 12 columns at a
+// time into an L1 strip. Packing B absorbs transB, so one micro-kernel serves NN/NT/TN/TT.
 //
-// Threads: all of op(B) is packed once (in parallel), then C is cut into ~8 chunks per
-// worker that workers claim dynamically (GEMMParallel below); very large operands fall
-// back to one C range per worker, each with its own packed blocks.
+// Threads (`gemmSharedParallel`): op(B) is packed once and shared, and C is cut into about
+// 8 chunks per worker that threads claim dynamically, so a worker that starts late or runs
+// slow (a busy sibling vCPU) costs only its own share. Operands too large to pack whole fall
+// back to one C range per worker (`gemmStaticParallel`).
 
-import Dispatch
+import Synchronization
 
-/// Depth of one packed block (the K extent of a micro-panel).
-nonisolated(unsafe) var gemmKC = 384
-/// Width of one packed B block (multiple of 32).
-nonisolated(unsafe) var gemmNC = 1024
-/// Below this many flops per worker, `gemm` does not add a thread.
-nonisolated(unsafe) var gemmMinFlopsPerThread = 1 << 19
-/// Tuning override: 0 automatic, 1 static by columns, 2 static by rows.
-nonisolated(unsafe) var gemmSplitMode = 0
-/// Pack B in parallel in the shared-panel path.
-nonisolated(unsafe) var gemmParallelPack = true
-/// Chunks per worker in the shared-panel path.
-nonisolated(unsafe) var gemmChunksPerWorker = 8
-nonisolated(unsafe) var gemmChunkOrder = 0
-/// Minimum flops per chunk in the shared-panel path.
-nonisolated(unsafe) var gemmMinFlopsPerChunk = 1 << 18
-
-/// Largest packed op(B), in floats, that the shared-panel parallel path holds at once.
+/// Depth of one packed block (the K extent of a micro-panel): a 256×32 B micro-panel is
+/// 32 KB, leaving room in the 48 KB L1 for the 12 KB A strip.
+let gemmKC = 256
+/// Width of one packed B block (multiple of 32): 256×1024 floats = 1 MB, half of L2.
+let gemmNC = 1024
+/// Flops per worker below which `gemm` adds no thread (2 workers from 2 Mflop, ~13 µs).
+let gemmMinFlopsPerThread = 1 << 20
+/// Target number of chunks per worker in the shared-panel parallel path.
+let gemmChunksPerWorker = 8
+/// Smallest chunk, in flops, in the shared-panel parallel path (~1.7 µs).
+let gemmMinFlopsPerChunk = 1 << 18
+/// Largest packed op(B), in floats (16 MB), that the shared-panel parallel path holds at once.
 let gemmSharedPackLimit = 1 << 22
 
 /// C = alpha · op(A) · op(B) + beta · C, row-major fp32.
 ///
 /// op(A) is M×K: A is stored M×K (lda ≥ K) when `transA` is false, K×M (lda ≥ M) when true.
 /// op(B) is K×N: B is stored K×N (ldb ≥ N) when `transB` is false, N×K (ldb ≥ K) when true.
-/// `beta == 0` overwrites C without reading it.
+/// `beta == 0` overwrites C without reading it; `k == 0` or `alpha == 0` leaves beta·C
+/// (BLAS semantics). Runs on up to `threads` threads when the work is large enough.
 public func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
                  alpha: Float = 1,
                  a: UnsafePointer<Float>, lda: Int,
@@ -53,9 +51,9 @@ public func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
                  c: UnsafeMutablePointer<Float>, ldc: Int,
                  threads: Int = Threading.count) {
     precondition(m >= 0 && n >= 0 && k >= 0, "gemm: negative size m=\(m) n=\(n) k=\(k)")
-    precondition(lda >= max(1, transA ? m : k) && ldb >= max(1, transB ? k : n) && ldc >= max(1, n),
-                 "gemm: leading dimension too small (lda \(lda), ldb \(ldb), ldc \(ldc))")
     if m == 0 || n == 0 { return }
+    precondition(ldc >= n && (k == 0 || (lda >= (transA ? m : k) && ldb >= (transB ? k : n))),
+                 "gemm: leading dimension too small (lda \(lda), ldb \(ldb), ldc \(ldc))")
     if k == 0 || alpha == 0 {
         gemmScale(c, ldc: ldc, rows: m, cols: n, by: beta)
         return
@@ -66,7 +64,7 @@ public func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
     let packedFloats = k * ((n + gemmNR - 1) / gemmNR * gemmNR)
     if workers <= 1 {
         gemmSerial(op, m: m, n: n, k: k, beta: beta)
-    } else if packedFloats <= gemmSharedPackLimit && gemmSplitMode == 0 {
+    } else if packedFloats <= gemmSharedPackLimit {
         gemmSharedParallel(op, m: m, n: n, k: k, beta: beta, workers: workers)
     } else {
         gemmStaticParallel(op, m: m, n: n, k: k, beta: beta, workers: workers)
@@ -97,8 +95,8 @@ public func gemmReference(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
 /// `batch` independent GEMMs; matrix `i` of A, B, C starts at `i * strideA` (etc.).
 ///
 /// Many small matrices (e.g. attention heads) run whole single-threaded GEMMs in parallel,
-/// claimed dynamically in small batch ranges; a batch too short to share out evenly runs
-/// its GEMMs one after another, each split across threads; tiny work stays on one thread.
+/// claimed dynamically in small batch ranges; a short batch of big GEMMs runs them one
+/// after another, each split across threads; tiny work stays on one thread.
 public func gemmBatched(batch: Int, transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
                         alpha: Float = 1,
                         a: UnsafePointer<Float>, lda: Int, strideA: Int,
@@ -119,14 +117,14 @@ public func gemmBatched(batch: Int, transA: Bool, transB: Bool, m: Int, n: Int, 
         for i in 0..<batch { one(i, 1) }
         return
     }
-    // A batch shorter than a few GEMMs per worker balances badly over the batch; split
-    // inside each GEMM instead when each one is big enough to be worth splitting.
-    if batch < 4 * workers && batch % workers != 0 && each >= 2 * gemmMinFlopsPerThread {
+    // A batch shorter than a few GEMMs per worker balances badly over the batch (one late
+    // worker holds a whole GEMM); split inside each GEMM when each is worth splitting.
+    if batch < 4 * workers && each >= 2 * gemmMinFlopsPerThread {
         for i in 0..<batch { one(i, workers) }
         return
     }
     let chunks = min(batch, 8 * workers)
-    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+    concurrentPerform(iterations: chunks) { chunk in
         for i in (batch * chunk / chunks)..<(batch * (chunk + 1) / chunks) { one(i, 1) }
     }
 }
@@ -216,60 +214,72 @@ func gemmSerial(_ op: GEMMOperands, m: Int, n: Int, k: Int, beta: Float) {
     }
 }
 
-/// Multi-threaded GEMM: all of op(B) is packed once into the caller's scratch, then C is cut
-/// into row × column chunks that the workers claim dynamically.
+/// Multi-threaded GEMM: op(B) is packed once into the caller's scratch and shared, and C is
+/// cut into row × column chunks that the workers claim dynamically.
 ///
-/// Dynamic claiming matters because a parked GCD worker needs tens of microseconds to
-/// start: the calling thread keeps taking chunks meanwhile, so a late worker costs only its
-/// missing share. Expects m, n, k > 0, alpha ≠ 0 and k·⌈n/32⌉·32 ≤ `gemmSharedPackLimit`.
+/// Columns are split into `colParts` groups (at least one per worker when N allows); the
+/// first chunk that needs a group packs it (all K blocks) while other threads pack other
+/// groups or wait for that one, so packing is parallel and needs no separate phase. Expects
+/// m, n, k > 0, alpha ≠ 0 and k·⌈n/32⌉·32 ≤ `gemmSharedPackLimit`.
 func gemmSharedParallel(_ op: GEMMOperands, m: Int, n: Int, k: Int, beta: Float, workers: Int) {
     let kcMax = gemmBlockDepth(k)
     let kBlocks = (k + kcMax - 1) / kcMax
     let panels = (n + gemmNR - 1) / gemmNR
-    let blockFloats = kcMax * panels * gemmNR
-    let packed = gemmScratch(.block, floats: kBlocks * blockFloats)
-
-    // Phase 1: pack B, one task per (K block, group of up to 4 panels).
-    let panelsPerTask = 4
-    let panelTasks = (panels + panelsPerTask - 1) / panelsPerTask
-    let packTasks = kBlocks * panelTasks
-    let packOne = { (t: Int) in
-        let bi = t / panelTasks
-        let q0 = (t % panelTasks) * panelsPerTask
-        let pc = bi * kcMax
-        let kc = min(kcMax, k - pc)
-        let j0 = q0 * gemmNR
-        gemmPackB(transB: op.transB, op.b, op.ldb, pc: pc, kc: kc, jc: j0,
-                  nc: min(panelsPerTask * gemmNR, n - j0),
-                  into: packed + bi * blockFloats + q0 * kc * gemmNR)
-    }
-    if gemmParallelPack && packTasks > 1 {
-        DispatchQueue.concurrentPerform(iterations: packTasks) { packOne($0) }
-    } else {
-        for t in 0..<packTasks { packOne(t) }
-    }
-
-    // Phase 2: chunks of C (row strips × panel groups), each through all K blocks in order.
     let strips = (m + gemmMR - 1) / gemmMR
+    let blockFloats = kcMax * panels * gemmNR
+
+    // Chunk grid: colParts × rowParts, about gemmChunksPerWorker chunks per worker.
     let wanted = max(workers, min(gemmChunksPerWorker * workers, 2 * m * n * k / gemmMinFlopsPerChunk))
-    let rowParts = min(strips, wanted)
-    let colParts = min(panels, (wanted + rowParts - 1) / rowParts)
-    DispatchQueue.concurrentPerform(iterations: rowParts * colParts) { chunk in
-        let r = gemmChunkOrder == 0 ? chunk / colParts : chunk % rowParts
-        let q = gemmChunkOrder == 0 ? chunk % colParts : chunk / rowParts
-        let i0 = strips * r / rowParts * gemmMR
-        let i1 = min(m, strips * (r + 1) / rowParts * gemmMR)
+    let colParts = min(panels, workers)
+    let stripsPerPart = max(1, (strips * colParts + wanted - 1) / wanted)
+    let rowParts = (strips + stripsPerPart - 1) / stripsPerPart
+
+    // Caller's scratch: one pack-state word per column group (own cache line), then panels.
+    let stateStride = 16  // Ints per state word: 128 bytes apart, no false sharing
+    let headerFloats = colParts * stateStride * 2
+    let scratch = gemmScratch(.block, floats: headerFloats + kBlocks * blockFloats)
+    let states = UnsafeMutableRawPointer(scratch).bindMemory(to: Atomic<Int>.self, capacity: colParts * stateStride)
+    for g in 0..<colParts { (states + g * stateStride).initialize(to: Atomic(0)) }
+    defer {
+        for g in 0..<colParts { (states + g * stateStride).deinitialize(count: 1) }
+        UnsafeMutableRawPointer(scratch).bindMemory(to: Float.self, capacity: headerFloats)
+    }
+    let packed = scratch + headerFloats
+
+    concurrentPerform(iterations: rowParts * colParts) { chunk in
+        let r = chunk / colParts
+        let q = chunk % colParts
         let q0 = panels * q / colParts
-        let j1 = min(n, panels * (q + 1) / colParts * gemmNR)
-        let scratch = gemmScratch(.strip, floats: gemmMR * kcMax + gemmMR * gemmNR)
-        let tile = scratch + gemmMR * kcMax
+        let q1 = panels * (q + 1) / colParts
+        let j0 = q0 * gemmNR
+        let j1 = min(n, q1 * gemmNR)
+
+        // Pack column group q unless another thread has (0 = not started, 1 = packing, 2 = ready).
+        let state = states + q * stateStride
+        if state.pointee.load(ordering: .acquiring) != 2 {
+            if state.pointee.compareExchange(expected: 0, desired: 1, ordering: .acquiringAndReleasing).exchanged {
+                for bi in 0..<kBlocks {
+                    let pc = bi * kcMax
+                    let kc = min(kcMax, k - pc)
+                    gemmPackB(transB: op.transB, op.b, op.ldb, pc: pc, kc: kc, jc: j0, nc: j1 - j0,
+                              into: packed + bi * blockFloats + q0 * kc * gemmNR)
+                }
+                state.pointee.store(2, ordering: .releasing)
+            } else {
+                while state.pointee.load(ordering: .acquiring) != 2 {}  // the packer is running
+            }
+        }
+
+        let i0 = r * stripsPerPart * gemmMR
+        let i1 = min(m, i0 + stripsPerPart * gemmMR)
+        let aScratch = gemmScratch(.strip, floats: gemmMR * kcMax + gemmMR * gemmNR)
+        let tile = aScratch + gemmMR * kcMax
         for bi in 0..<kBlocks {
             let pc = bi * kcMax
             let kc = min(kcMax, k - pc)
-            gemmMacroKernel(op, rows: i0..<i1, cols: (q0 * gemmNR)..<j1, pc: pc, kc: kc,
-                            beta: bi == 0 ? beta : 1,
+            gemmMacroKernel(op, rows: i0..<i1, cols: j0..<j1, pc: pc, kc: kc, beta: bi == 0 ? beta : 1,
                             packedB: packed + bi * blockFloats + q0 * kc * gemmNR,
-                            aScratch: scratch, tile: tile)
+                            aScratch: aScratch, tile: tile)
         }
     }
 }
@@ -281,10 +291,9 @@ func gemmSharedParallel(_ op: GEMMOperands, m: Int, n: Int, k: Int, beta: Float,
 func gemmStaticParallel(_ op: GEMMOperands, m: Int, n: Int, k: Int, beta: Float, workers: Int) {
     let panels = (n + gemmNR - 1) / gemmNR
     let strips = (m + gemmMR - 1) / gemmMR
-    let byColumns = gemmSplitMode == 2 ? false : (gemmSplitMode == 1 || panels >= 2 * workers || panels >= strips)
-    if byColumns {
+    if panels >= 2 * workers || panels >= strips {
         let parts = min(workers, panels)
-        DispatchQueue.concurrentPerform(iterations: parts) { w in
+        concurrentPerform(iterations: parts) { w in
             let j0 = min(n, panels * w / parts * gemmNR)
             let j1 = min(n, panels * (w + 1) / parts * gemmNR)
             if j0 >= j1 { return }
@@ -295,7 +304,7 @@ func gemmStaticParallel(_ op: GEMMOperands, m: Int, n: Int, k: Int, beta: Float,
         }
     } else {
         let parts = min(workers, strips)
-        DispatchQueue.concurrentPerform(iterations: parts) { w in
+        concurrentPerform(iterations: parts) { w in
             let i0 = min(m, strips * w / parts * gemmMR)
             let i1 = min(m, strips * (w + 1) / parts * gemmMR)
             if i0 >= i1 { return }
@@ -319,3 +328,4 @@ func gemmScale(_ c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, cols: Int,
         }
     }
 }
+

@@ -18,7 +18,7 @@ import Darwin
 ///
 /// op(B)(p, j) is b[p·ldb + j] when `transB` is false and b[j·ldb + p] when true.
 func gemmPackB(transB: Bool, _ b: UnsafePointer<Float>, _ ldb: Int,
-           pc: Int, kc: Int, jc: Int, nc: Int, into dst: UnsafeMutablePointer<Float>) {
+               pc: Int, kc: Int, jc: Int, nc: Int, into dst: UnsafeMutablePointer<Float>) {
     var q = 0
     var j0 = 0
     while j0 < nc {
@@ -53,7 +53,7 @@ func gemmPackB(transB: Bool, _ b: UnsafePointer<Float>, _ ldb: Int,
 /// Writes dst[p·width + r] = src[r·ld + p] for r < rows, p < kc, and zeros for
 /// rows ≤ r < width: a transposed copy of a rows×kc block into a kc×width panel.
 ///
-/// Reads each source row in 16-float vectors and scatters the lanes (about one cycle per
+/// Reads each source row in 16-float vectors and scatters the lanes (about 1.2 cycles per
 /// element). An in-register 16×16 transpose would be faster, but LLVM merges the permute
 /// rounds written in Swift into long scalarised shuffle chains, so this stays simple.
 func gemmPackTransposed(_ src: UnsafePointer<Float>, _ ld: Int, rows: Int, width: Int, kc: Int,
@@ -86,8 +86,9 @@ func gemmPackTransposed(_ src: UnsafePointer<Float>, _ ld: Int, rows: Int, width
 ///
 /// op(A)(i, p) is a[i·lda + p] when `transA` is false and a[p·lda + i] when true.
 func gemmPackA(transA: Bool, _ a: UnsafePointer<Float>, _ lda: Int,
-           ir: Int, mr: Int, pc: Int, kc: Int, into dst: UnsafeMutablePointer<Float>) {
+               ir: Int, mr: Int, pc: Int, kc: Int, into dst: UnsafeMutablePointer<Float>) {
     if transA && mr == 12 {
+        // 12 contiguous floats per k step: one 8-wide and one 4-wide vector copy.
         let src = a + pc * lda + ir
         for p in 0..<kc {
             let s = UnsafeRawPointer(src + p * lda)

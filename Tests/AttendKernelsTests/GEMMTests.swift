@@ -118,6 +118,8 @@ private let paddedCases: [GEMMCase] = transposes.flatMap { t in
     [
         GEMMCase(m: 129, n: 65, k: 33, transA: t.0, transB: t.1, alpha: 1, beta: 0, pad: 3),
         GEMMCase(m: 50, n: 40, k: 30, transA: t.0, transB: t.1, alpha: 0.75, beta: 1, pad: 17),
+        // Over 2 Mflop: the multi-threaded chunked path with scalars and padding.
+        GEMMCase(m: 150, n: 100, k: 70, transA: t.0, transB: t.1, alpha: -0.5, beta: 0.25, pad: 5),
     ]
 }
 
@@ -234,12 +236,12 @@ struct GEMMTests {
         }
     }
 
-    @Test("concurrent single-threaded gemm calls from several threads do not share scratch")
-    func concurrentCalls() async {
-        let t = GEMMCase(m: 77, n: 90, k: 130, transA: false, transB: true, alpha: 1, beta: 0)
+    @Test("concurrent gemm calls from several threads do not share scratch", arguments: [1, 2])
+    func concurrentCalls(threads: Int) async {
+        let t = GEMMCase(m: 120, n: 100, k: 90, transA: false, transB: true, alpha: 1, beta: 0)
         await withTaskGroup(of: Float.self) { group in
             for seed in 0..<4 {
-                group.addTask { compareWithReference(t, threads: 1, seed: UInt64(10 + seed)).error }
+                group.addTask { compareWithReference(t, threads: threads, seed: UInt64(10 + seed)).error }
             }
             for await error in group {
                 #expect(error <= tolerance(k: t.k))
