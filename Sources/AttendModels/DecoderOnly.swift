@@ -54,6 +54,38 @@ public final class DecoderOnly: Module {
         Tensor.crossEntropy(logits: self(inputs, batch: batch, length: length, context: context), targets: targets)
     }
 
+    /// Recurrent inference state: one attention state per block, advanced one position per `step`.
+    public final class Stepper {
+        let model: DecoderOnly
+        let attention: [AttentionStepper]
+        let batch: Int
+        /// Positions consumed so far.
+        public private(set) var position = 0
+
+        init(model: DecoderOnly, batch: Int) {
+            self.model = model
+            self.batch = batch
+            attention = model.blocks.map { $0.attention.makeStepper(batch: batch) }
+        }
+
+        /// Feeds one token per sequence (`tokens.count == batch`) at the next position; returns the
+        /// next-token logits [batch · vocab], equal to the parallel form's last row.
+        public func step(_ tokens: [Int32]) -> [Float] {
+            precondition(tokens.count == batch, "step expects one token per sequence")
+            precondition(position < model.config.contextLength, "position \(position) is past contextLength")
+            var x = model.tokenEmbedding(tokens, shape: [batch, 1])
+                + model.positionEmbedding([Int32(position)], shape: [1])
+            for (block, stepper) in zip(model.blocks, attention) { x = block.step(x, stepper: stepper) }
+            x = model.finalNorm(x)
+            let logits = Tensor.linear(x, weight: model.head?.weight ?? model.tokenEmbedding.weight)
+            position += 1
+            return logits.scalars
+        }
+    }
+
+    /// A fresh recurrent inference state for `batch` sequences.
+    public func makeStepper(batch: Int) -> Stepper { Stepper(model: self, batch: batch) }
+
     /// Parameters that get weight decay: matrices and embeddings (rank ≥ 2), not biases or norms (nanoGPT).
     public func decayedParameterNames() -> Set<String> {
         Set(namedParameters().filter { $0.tensor.rank >= 2 }.map(\.name))

@@ -16,20 +16,30 @@ public struct SamplingOptions: Sendable {
 
 extension DecoderOnly {
     /// Samples `count` tokens after `prompt`, calling `emit` with each new token as it is drawn.
-    /// The context is cropped to the last `contextLength` tokens, as nanoGPT does.
+    ///
+    /// Uses the recurrent form of the attention (KV cache for softmax, the (S, Z) state for linear
+    /// attention): each token costs one step through the model. Past `contextLength` positions the
+    /// learned position table runs out, so the window is cropped to the last `contextLength` tokens
+    /// and recomputed in parallel form, as nanoGPT does.
     public func generate(prompt: [Int32], count: Int, options: SamplingOptions, rng: inout RandomGenerator,
                          emit: (Int32) -> Void) -> [Int32] {
+        precondition(!prompt.isEmpty, "generate needs a non-empty prompt")
         var tokens = prompt
-        let context = ForwardContext(training: false)
+        let v = config.vocabSize
         withoutGradients {
+            let stepper = makeStepper(batch: 1)
+            var logits: [Float] = []
+            for token in prompt.prefix(config.contextLength) { logits = stepper.step([token]) }
             for _ in 0..<count {
-                let window = Array(tokens.suffix(config.contextLength))
-                let logits = self(window, batch: 1, length: window.count, context: context)
-                let v = config.vocabSize
-                let last = Array(UnsafeBufferPointer(start: logits.pointer + (window.count - 1) * v, count: v))
-                let next = Int32(Self.sample(logits: last, options: options, rng: &rng))
+                if tokens.count > config.contextLength {
+                    let window = Array(tokens.suffix(config.contextLength))
+                    let all = self(window, batch: 1, length: window.count, context: ForwardContext(training: false))
+                    logits = Array(UnsafeBufferPointer(start: all.pointer + (window.count - 1) * v, count: v))
+                }
+                let next = Int32(Self.sample(logits: logits, options: options, rng: &rng))
                 tokens.append(next)
                 emit(next)
+                if tokens.count <= config.contextLength { logits = stepper.step([next]) }
             }
         }
         return tokens

@@ -19,6 +19,21 @@ public protocol AttentionMechanism {
 public enum AttentionKind: String, Codable, CaseIterable, Sendable {
     /// Scaled dot-product softmax attention (Vaswani et al., 2017).
     case softmax
+    /// Linear attention with φ(x) = elu(x) + 1 (Katharopoulos et al., 2020).
+    case linear
+    /// Linear attention with φ(x) = relu(x).
+    case linearRelu = "linear-relu"
+}
+
+extension AttentionKind {
+    /// The mechanism this kind names.
+    public var mechanism: any AttentionMechanism {
+        switch self {
+        case .softmax: return SoftmaxAttention()
+        case .linear: return LinearAttention(featureMap: .eluPlusOne)
+        case .linearRelu: return LinearAttention(featureMap: .relu)
+        }
+    }
 }
 
 /// Scaled dot-product softmax attention, softmax(Q·Kᵀ/√D)·V (Vaswani et al., 2017); its recurrent
@@ -60,6 +75,20 @@ public struct SoftmaxAttention: AttentionMechanism {
     }
 }
 
+/// A mechanism together with its recurrent state, type-erased so a model can hold one per layer.
+public final class AttentionStepper {
+    private let body: (Tensor, Tensor, Tensor) -> Tensor
+
+    /// Starts `mechanism` from its empty state for `batch` sequences.
+    public init<M: AttentionMechanism>(_ mechanism: M, batch: Int, heads: Int, keyDim: Int, valueDim: Int) {
+        var state = mechanism.initialState(batch: batch, heads: heads, keyDim: keyDim, valueDim: valueDim)
+        body = { q, k, v in mechanism.step(query: q, key: k, value: v, state: &state) }
+    }
+
+    /// One causal step: query, key, value [B, H, D] → output [B, H, Dv]; updates the state.
+    public func callAsFunction(query: Tensor, key: Tensor, value: Tensor) -> Tensor { body(query, key, value) }
+}
+
 /// Multi-head attention layer: projections, head split, an inner `AttentionKind` mechanism, head
 /// merge and output projection (Vaswani et al., 2017, §3.2.2).
 ///
@@ -85,10 +114,24 @@ public final class MultiHeadAttention: Module {
         let q = fused.splitHeads(numHeads: numHeads, chunk: 0, of: 3)
         let k = fused.splitHeads(numHeads: numHeads, chunk: 1, of: 3)
         let v = fused.splitHeads(numHeads: numHeads, chunk: 2, of: 3)
-        let mixed: Tensor
-        switch kind {
-        case .softmax: mixed = SoftmaxAttention()(queries: q, keys: k, values: v, mask: mask)
-        }
+        let mixed = kind.mechanism(queries: q, keys: k, values: v, mask: mask)
         return output(mixed.mergeHeads())
+    }
+
+    /// A fresh recurrent state for `batch` sequences.
+    public func makeStepper(batch: Int) -> AttentionStepper {
+        let headDim = qkv.weight.shape[1] / numHeads
+        return AttentionStepper(kind.mechanism, batch: batch, heads: numHeads, keyDim: headDim, valueDim: headDim)
+    }
+
+    /// One generation step: x [B, 1, C] (the newest position) → [B, 1, C], equal to the last row of
+    /// the causal parallel form over the whole prefix.
+    public func step(_ x: Tensor, stepper: AttentionStepper) -> Tensor {
+        let (b, c) = (x.shape[0], x.shape[2])
+        let d = c / numHeads
+        let fused = qkv(x)
+        func part(_ i: Int) -> Tensor { fused.splitHeads(numHeads: numHeads, chunk: i, of: 3).reshaped([b, numHeads, d]) }
+        let mixed = stepper(query: part(0), key: part(1), value: part(2))
+        return output(mixed.reshaped([b, numHeads, 1, d]).mergeHeads())
     }
 }

@@ -1,0 +1,58 @@
+import AttendKernels
+import AttendTensor
+
+/// Positive feature maps φ for linear attention.
+public enum FeatureMap: String, Codable, CaseIterable, Sendable {
+    /// φ(x) = elu(x) + 1 — Katharopoulos et al.'s default.
+    case eluPlusOne = "elu"
+    /// φ(x) = max(x, 0).
+    case relu
+
+    /// Applies φ elementwise.
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        switch self {
+        case .eluPlusOne: return x.eluPlusOne()
+        case .relu: return x.relu()
+        }
+    }
+}
+
+/// Linear attention, "Transformers are RNNs" (Katharopoulos et al., 2020): softmax(QKᵀ)V is replaced
+/// by φ(Q)(φ(K)ᵀV) normalised by φ(Q)·Σφ(K), ε = 1e-6. The causal form is a prefix scan (O(T·D·M)
+/// time, O(D·M) state per head); the recurrent form keeps (S, Z) and costs the same per token at
+/// any context length.
+public struct LinearAttention: AttentionMechanism {
+    public var featureMap: FeatureMap
+    public var epsilon: Float
+
+    public init(featureMap: FeatureMap = .eluPlusOne, epsilon: Float = 1e-6) {
+        self.featureMap = featureMap
+        self.epsilon = epsilon
+    }
+
+    /// The RNN state: S = Σ φ(K_j)V_jᵀ [B·H, M, Dv] and Z = Σ φ(K_j) [B·H, M].
+    public struct State {
+        public var sums: Tensor
+        public var normalizer: Tensor
+    }
+
+    public func callAsFunction(queries: Tensor, keys: Tensor, values: Tensor, mask: AttentionMask) -> Tensor {
+        Tensor.linearAttention(queries: featureMap(queries), keys: featureMap(keys), values: values,
+                               causal: mask == .causal, epsilon: epsilon)
+    }
+
+    public func initialState(batch: Int, heads: Int, keyDim: Int, valueDim: Int) -> State {
+        State(sums: .zeros([batch * heads, keyDim, valueDim]), normalizer: .zeros([batch * heads, keyDim]))
+    }
+
+    public func step(query: Tensor, key: Tensor, value: Tensor, state: inout State) -> Tensor {
+        let (b, h, m) = (query.shape[0], query.shape[1], query.shape[2])
+        let dv = value.shape[2]
+        let q = withoutGradients { featureMap(query) }, k = withoutGradients { featureMap(key) }
+        let out = Tensor(uninitializedShape: [b, h, dv])
+        linearAttentionStep(query: q.pointer, key: k.pointer, value: value.pointer, state: state.sums.pointer,
+                            normalizerState: state.normalizer.pointer, output: out.pointer,
+                            batchHeads: b * h, featureDim: m, valueDim: dv, epsilon: epsilon)
+        return out
+    }
+}
