@@ -158,3 +158,19 @@ func denseAttentionReferenceCall(_ q: Tensor, _ k: Tensor, _ v: Tensor, _ o: Ten
                             batchHeads: 2, queryLength: t, keyLength: s, headDim: d, valueDim: d,
                             scale: 1 / Float(d).squareRoot(), causal: causal)
 }
+
+@Suite("Linear attention op gradients")
+struct LinearAttentionGradientTests {
+    @Test("elu+1 feature map")
+    func elu() {
+        checkGradients([randomTensor([3, 5], seed: 30, scale: 2)]) { $0[0].eluPlusOne() }
+    }
+
+    @Test("linear attention, causal and not", arguments: [true, false])
+    func linear(causal: Bool) {
+        let q = randomTensor([1, 2, 6, 3], seed: 31), k = randomTensor([1, 2, 6, 3], seed: 32), v = randomTensor([1, 2, 6, 4], seed: 33)
+        checkGradients([q, k, v]) {
+            Tensor.linearAttention(queries: $0[0].eluPlusOne(), keys: $0[1].eluPlusOne(), values: $0[2], causal: causal)
+        }
+    }
+}
