@@ -48,8 +48,9 @@ public struct SoftmaxAttention: AttentionMechanism {
         public var length = 0
     }
 
+    /// Fused (flash) attention: the T×S matrix is never materialised.
     public func callAsFunction(queries: Tensor, keys: Tensor, values: Tensor, mask: AttentionMask) -> Tensor {
-        Tensor.scaledDotProductAttention(queries: queries, keys: keys, values: values, mask: mask)
+        Tensor.flashAttention(queries: queries, keys: keys, values: values, mask: mask)
     }
 
     public func initialState(batch: Int, heads: Int, keyDim: Int, valueDim: Int) -> KeyValueCache {
@@ -71,7 +72,7 @@ public struct SoftmaxAttention: AttentionMechanism {
             state.values[i].withUnsafeBufferPointer { (v.pointer + i * t * dv).update(from: $0.baseAddress!, count: t * dv) }
         }
         let q = query.reshaped([b, h, 1, d])
-        return Tensor.scaledDotProductAttention(queries: q, keys: k, values: v, mask: .none).reshaped([b, h, dv])
+        return Tensor.flashAttention(queries: q, keys: k, values: v, mask: .none).reshaped([b, h, dv])
     }
 }
 

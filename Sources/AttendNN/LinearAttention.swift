@@ -38,7 +38,7 @@ public struct LinearAttention: AttentionMechanism {
 
     public func callAsFunction(queries: Tensor, keys: Tensor, values: Tensor, mask: AttentionMask) -> Tensor {
         Tensor.linearAttention(queries: featureMap(queries), keys: featureMap(keys), values: values,
-                               causal: mask == .causal, epsilon: epsilon)
+                               causal: mask.causal, epsilon: epsilon)
     }
 
     public func initialState(batch: Int, heads: Int, keyDim: Int, valueDim: Int) -> State {

@@ -1,11 +1,23 @@
 import AttendKernels
 
-/// Which query–key pairs attention may use.
-public enum AttentionMask: Sendable, Equatable {
+/// Which query–key pairs attention may use: an optional causal constraint and optional key padding.
+public struct AttentionMask: Sendable, Equatable {
+    /// Query i sees only keys j ≤ i + (S − T) (autoregressive; aligned to the end when S > T).
+    public var causal: Bool
+    /// Per batch element, the number of real (unpadded) keys; keys at or past it are ignored.
+    public var keyLengths: [Int32]?
+
+    public init(causal: Bool, keyLengths: [Int32]? = nil) {
+        self.causal = causal
+        self.keyLengths = keyLengths
+    }
+
     /// Every query sees every key.
-    case none
-    /// Query t sees keys ≤ t (autoregressive decoding).
-    case causal
+    public static let none = AttentionMask(causal: false)
+    /// Query t sees keys ≤ t.
+    public static let causal = AttentionMask(causal: true)
+    /// Every query sees the first `lengths[b]` keys of its batch element (source padding).
+    public static func padding(_ lengths: [Int32]) -> AttentionMask { AttentionMask(causal: false, keyLengths: lengths) }
 }
 
 extension Tensor {
@@ -16,6 +28,7 @@ extension Tensor {
     /// `scale` defaults to 1/√D.
     public static func scaledDotProductAttention(queries q: Tensor, keys k: Tensor, values v: Tensor,
                                                  mask: AttentionMask, scale: Float? = nil) -> Tensor {
+        precondition(mask.keyLengths == nil, "the materialising attention has no key padding; use flashAttention")
         precondition(q.rank == 4 && k.rank == 4 && v.rank == 4, "attention expects [B, H, T, D] tensors")
         let (b, h, t, d) = (q.shape[0], q.shape[1], q.shape[2], q.shape[3])
         let s = k.shape[2], dv = v.shape[3]
@@ -26,7 +39,7 @@ extension Tensor {
         let probs = Tensor(uninitializedShape: [b * h, t, s])
         denseAttentionForward(queries: q.pointer, keys: k.pointer, values: v.pointer, output: out.pointer,
                               probabilities: probs.pointer, batchHeads: b * h, queryLength: t, keyLength: s,
-                              headDim: d, valueDim: dv, scale: sc, causal: mask == .causal)
+                              headDim: d, valueDim: dv, scale: sc, causal: mask.causal)
         if needsGrad(q, k, v) {
             out.record { g in
                 let dq = Tensor(uninitializedShape: q.shape), dk = Tensor(uninitializedShape: k.shape)
@@ -35,6 +48,54 @@ extension Tensor {
                                        probabilities: probs.pointer, dOutput: g.pointer,
                                        dQueries: dq.pointer, dKeys: dk.pointer, dValues: dvT.pointer,
                                        batchHeads: b * h, queryLength: t, keyLength: s, headDim: d, valueDim: dv, scale: sc)
+                q.accumulateGrad(dq.pointer)
+                k.accumulateGrad(dk.pointer)
+                v.accumulateGrad(dvT.pointer)
+            }
+        }
+        return out
+    }
+}
+
+extension Tensor {
+    /// Fused softmax attention (Vaswani et al., 2017, eq. 1) that never materialises the T×S score
+    /// matrix: online softmax over key tiles forward, recomputation from the saved log-sum-exp
+    /// backward (FlashAttention-2, Dao 2023), so memory grows linearly in T. Supports causal and
+    /// key-padding masks; a query that sees no key outputs zeros.
+    ///
+    /// queries: [B, H, T, D]; keys: [B, H, S, D]; values: [B, H, S, Dv] → [B, H, T, Dv].
+    public static func flashAttention(queries q: Tensor, keys k: Tensor, values v: Tensor,
+                                      mask: AttentionMask, scale: Float? = nil) -> Tensor {
+        precondition(q.rank == 4 && k.rank == 4 && v.rank == 4, "attention expects [B, H, T, D] tensors")
+        let (b, h, t, d) = (q.shape[0], q.shape[1], q.shape[2], q.shape[3])
+        let s = k.shape[2], dv = v.shape[3]
+        precondition(k.shape == [b, h, s, d] && v.shape == [b, h, s, dv],
+                     "attention shapes differ: q \(q.shape), k \(k.shape), v \(v.shape)")
+        if let lengths = mask.keyLengths { precondition(lengths.count == b, "keyLengths needs one entry per batch element") }
+        let sc = scale ?? 1 / Float(d).squareRoot()
+        let out = Tensor(uninitializedShape: [b, h, t, dv])
+        let lse = Tensor(uninitializedShape: [b * h, t])
+        let lengths = mask.keyLengths
+        func withLengths<R>(_ body: (UnsafePointer<Int32>?) -> R) -> R {
+            if let lengths { return lengths.withUnsafeBufferPointer { body($0.baseAddress!) } }
+            return body(nil)
+        }
+        withLengths { kl in
+            flashAttentionForward(queries: q.pointer, keys: k.pointer, values: v.pointer, output: out.pointer,
+                                  logSumExp: lse.pointer, batchHeads: b * h, queryLength: t, keyLength: s,
+                                  headDim: d, valueDim: dv, scale: sc, causal: mask.causal, keyLengths: kl, headsPerBatch: h)
+        }
+        if needsGrad(q, k, v) {
+            out.record { g in
+                let dq = Tensor(uninitializedShape: q.shape), dk = Tensor(uninitializedShape: k.shape)
+                let dvT = Tensor(uninitializedShape: v.shape)
+                withLengths { kl in
+                    flashAttentionBackward(queries: q.pointer, keys: k.pointer, values: v.pointer, output: out.pointer,
+                                           logSumExp: lse.pointer, dOutput: g.pointer, dQueries: dq.pointer,
+                                           dKeys: dk.pointer, dValues: dvT.pointer, batchHeads: b * h, queryLength: t,
+                                           keyLength: s, headDim: d, valueDim: dv, scale: sc, causal: mask.causal,
+                                           keyLengths: kl, headsPerBatch: h)
+                }
                 q.accumulateGrad(dq.pointer)
                 k.accumulateGrad(dk.pointer)
                 v.accumulateGrad(dvT.pointer)

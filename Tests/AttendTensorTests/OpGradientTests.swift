@@ -174,3 +174,34 @@ struct LinearAttentionGradientTests {
         }
     }
 }
+
+@Suite("Fused attention op")
+struct FlashAttentionOpTests {
+    @Test("gradients match finite differences", arguments: [AttentionMask.causal, .none, .padding([3, 5]), AttentionMask(causal: true, keyLengths: [4, 2])])
+    func gradients(mask: AttentionMask) {
+        let q = randomTensor([2, 2, 5, 3], seed: 41), k = randomTensor([2, 2, 5, 3], seed: 42), v = randomTensor([2, 2, 5, 4], seed: 43)
+        checkGradients([q, k, v]) { Tensor.flashAttention(queries: $0[0], keys: $0[1], values: $0[2], mask: mask) }
+    }
+
+    @Test("equals the materialising attention", arguments: [AttentionMask.causal, .none])
+    func matchesDense(mask: AttentionMask) {
+        let q = randomTensor([2, 3, 37, 8], seed: 44), k = randomTensor([2, 3, 37, 8], seed: 45), v = randomTensor([2, 3, 37, 8], seed: 46)
+        let a = withoutGradients { Tensor.flashAttention(queries: q, keys: k, values: v, mask: mask) }
+        let b = withoutGradients { Tensor.scaledDotProductAttention(queries: q, keys: k, values: v, mask: mask) }
+        #expect(zip(a.scalars, b.scalars).allSatisfy { abs($0 - $1) < 1e-5 })
+    }
+
+    @Test("padded keys never influence the output")
+    func paddingIgnored() {
+        let q = randomTensor([2, 2, 4, 3], seed: 47), k = randomTensor([2, 2, 6, 3], seed: 48), v = randomTensor([2, 2, 6, 3], seed: 49)
+        let mask = AttentionMask.padding([4, 6])
+        let before = withoutGradients { Tensor.flashAttention(queries: q, keys: k, values: v, mask: mask) }
+        // Scramble batch element 0's padded keys/values (positions 4, 5).
+        for h in 0..<2 { for j in 4..<6 { for c in 0..<3 {
+            k[flat: ((0 * 2 + h) * 6 + j) * 3 + c] = 50
+            v[flat: ((0 * 2 + h) * 6 + j) * 3 + c] = -50
+        } } }
+        let after = withoutGradients { Tensor.flashAttention(queries: q, keys: k, values: v, mask: mask) }
+        #expect(before.scalars == after.scalars)
+    }
+}
