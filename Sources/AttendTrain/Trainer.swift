@@ -103,16 +103,14 @@ public final class Trainer {
     }
 
     /// Model copies that run the other shards of each batch on the other cores (data parallelism):
-    /// each computes its shard's gradients on its own thread and tape; they are summed into the
-    /// master model's gradients, and the master weights are copied back after every update.
+    /// each takes the master's weights, computes its shard's gradients on its own thread and tape,
+    /// and the gradients are summed into the master model's.
     private lazy var replicas: [(model: DecoderOnly, parameters: [Tensor])] = {
         let shards = min(Threading.count, config.training.batchSize)
         return (1..<max(shards, 1)).map { _ in
             var rng = RandomGenerator(seed: 0)
             let replica = try! DecoderOnly(config.model, rng: &rng)
-            let parameters = replica.namedParameters().map(\.tensor)
-            for (p, master) in zip(parameters, optimizer.parameters) { p.copyValues(from: master.tensor) }
-            return (replica, parameters)
+            return (replica, replica.namedParameters().map(\.tensor))
         }
     }()
 
@@ -140,9 +138,6 @@ public final class Trainer {
         }
         optimizer.update()
         clearGradients()
-        for replica in replicas {
-            for (p, (_, master)) in zip(replica.parameters, optimizer.parameters) { p.copyValues(from: master) }
-        }
         step += 1
         losses.append(value)
         return value
@@ -161,6 +156,9 @@ public final class Trainer {
             concurrentPerform(iterations: shards) { s in
                 let r = rows(s)
                 let net = s == 0 ? model : replicas[s - 1].model
+                if s > 0 {  // bring the replica up to the master's current weights, on this shard's thread
+                    for (p, (_, master)) in zip(replicas[s - 1].parameters, optimizer.parameters) { p.copyValues(from: master) }
+                }
                 // Dropout masks come from a generator derived from (step, shard): independent of scheduling.
                 let context = ForwardContext(training: true, rng: self.context.rng.derived(UInt64(step) << 8 | UInt64(s)))
                 let loss = net.loss(inputs: Array(inputs[(r.lowerBound * length)..<(r.upperBound * length)]),
