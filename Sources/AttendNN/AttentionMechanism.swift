@@ -1,3 +1,4 @@
+import AttendKernels
 import AttendTensor
 
 /// Mixes information across time. Parallel tensors are [B, H, T, D]; step tensors [B, H, D].
@@ -41,38 +42,47 @@ extension AttentionKind {
 public struct SoftmaxAttention: AttentionMechanism {
     public init() {}
 
-    /// Keys and values seen so far, per batch·head: [B·H][t·D].
+    /// Keys and values seen so far: [B·H, capacity, D] buffers whose first `length` rows are filled;
+    /// capacity doubles as needed, so appending is amortised O(D).
     public struct KeyValueCache {
-        public var keys: [[Float]]
-        public var values: [[Float]]
+        public var keys: Tensor
+        public var values: Tensor
         public var length = 0
+        public var capacity: Int { keys.shape[1] }
     }
 
-    /// Fused (flash) attention: the T×S matrix is never materialised.
     public func callAsFunction(queries: Tensor, keys: Tensor, values: Tensor, mask: AttentionMask) -> Tensor {
         Tensor.flashAttention(queries: queries, keys: keys, values: values, mask: mask)
     }
 
     public func initialState(batch: Int, heads: Int, keyDim: Int, valueDim: Int) -> KeyValueCache {
-        KeyValueCache(keys: Array(repeating: [], count: batch * heads), values: Array(repeating: [], count: batch * heads))
+        precondition(keyDim == valueDim, "the key-value cache expects equal key and value widths")
+        return KeyValueCache(keys: .zeros([batch * heads, 16, keyDim]), values: .zeros([batch * heads, 16, valueDim]))
     }
 
     public func step(query: Tensor, key: Tensor, value: Tensor, state: inout KeyValueCache) -> Tensor {
         let (b, h, d) = (query.shape[0], query.shape[1], query.shape[2])
-        let dv = value.shape[2]
-        for i in 0..<(b * h) {
-            state.keys[i].append(contentsOf: UnsafeBufferPointer(start: key.pointer + i * d, count: d))
-            state.values[i].append(contentsOf: UnsafeBufferPointer(start: value.pointer + i * dv, count: dv))
+        let bh = b * h
+        if state.length == state.capacity {  // grow: copy rows into a buffer twice as long
+            let oldCapacity = state.capacity, newCapacity = 2 * oldCapacity
+            for name in [\KeyValueCache.keys, \KeyValueCache.values] {
+                let old = state[keyPath: name]
+                let grown = Tensor(uninitializedShape: [bh, newCapacity, d])
+                for i in 0..<bh { (grown.pointer + i * newCapacity * d).update(from: old.pointer + i * oldCapacity * d, count: state.length * d) }
+                state[keyPath: name] = grown
+            }
+        }
+        let capacity = state.capacity
+        for i in 0..<bh {
+            (state.keys.pointer + (i * capacity + state.length) * d).update(from: key.pointer + i * d, count: d)
+            (state.values.pointer + (i * capacity + state.length) * d).update(from: value.pointer + i * d, count: d)
         }
         state.length += 1
-        let t = state.length
-        let k = Tensor(uninitializedShape: [b, h, t, d]), v = Tensor(uninitializedShape: [b, h, t, dv])
-        for i in 0..<(b * h) {
-            state.keys[i].withUnsafeBufferPointer { (k.pointer + i * t * d).update(from: $0.baseAddress!, count: t * d) }
-            state.values[i].withUnsafeBufferPointer { (v.pointer + i * t * dv).update(from: $0.baseAddress!, count: t * dv) }
-        }
-        let q = query.reshaped([b, h, 1, d])
-        return Tensor.flashAttention(queries: q, keys: k, values: v, mask: .none).reshaped([b, h, dv])
+        let out = Tensor(uninitializedShape: [b, h, d])
+        decodeAttentionStep(query: query.pointer, keys: state.keys.pointer, values: state.values.pointer, output: out.pointer,
+                            batchHeads: bh, length: state.length, capacity: capacity, headDim: d,
+                            scale: 1 / Float(d).squareRoot())
+        return out
     }
 }
 
