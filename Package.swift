@@ -28,7 +28,8 @@ let package = Package(
         .target(name: "AttendData", dependencies: ["AttendTensor"], swiftSettings: nativeFlags),
         .target(name: "AttendModels", dependencies: ["AttendNN", "AttendData"], swiftSettings: nativeFlags),
         .target(name: "AttendTrain", dependencies: ["AttendModels", "AttendData"], swiftSettings: nativeFlags),
-        .target(name: "Attend", dependencies: ["AttendKernels", "AttendTensor", "AttendNN", "AttendData", "AttendModels", "AttendTrain"], swiftSettings: nativeFlags),
+        .target(name: "AttendExperiments", dependencies: ["AttendTrain"], swiftSettings: nativeFlags),
+        .target(name: "Attend", dependencies: ["AttendKernels", "AttendTensor", "AttendNN", "AttendData", "AttendModels", "AttendTrain", "AttendExperiments"], swiftSettings: nativeFlags),
         .executableTarget(
             name: "attend",
             dependencies: ["Attend", .product(name: "ArgumentParser", package: "swift-argument-parser")],

@@ -5,3 +5,4 @@
 @_exported import AttendData
 @_exported import AttendModels
 @_exported import AttendTrain
+@_exported import AttendExperiments

@@ -58,6 +58,11 @@ public func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
         gemmScale(c, ldc: ldc, rows: m, cols: n, by: beta)
         return
     }
+    if m <= 4 {  // generation-time shapes: reading B in place beats packing it
+        gemmFewRows(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+                    b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, threads: threads)
+        return
+    }
     let op = GEMMOperands(transA: transA, transB: transB, alpha: alpha, a: a, lda: lda,
                           b: b, ldb: ldb, c: c, ldc: ldc)
     let workers = min(max(1, threads), max(1, 2 * m * n * k / gemmMinFlopsPerThread))

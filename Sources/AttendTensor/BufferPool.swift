@@ -14,10 +14,21 @@ public final class BufferPool: @unchecked Sendable {
     private let lock = NSLock()
     /// Upper bound on floats kept idle in the pool (default 64 Mi floats = 256 MiB).
     public var capacity = 64 << 20
+    private var liveFloats = 0
+    private var peakFloats = 0
+
+    /// Bytes held by live tensors now.
+    public var liveBytes: Int { lock.lock(); defer { lock.unlock() }; return liveFloats * 4 }
+    /// Most bytes held by live tensors at once since the last `resetPeak()`.
+    public var peakLiveBytes: Int { lock.lock(); defer { lock.unlock() }; return peakFloats * 4 }
+    /// Starts a new peak measurement from the current live size.
+    public func resetPeak() { lock.lock(); peakFloats = liveFloats; lock.unlock() }
 
     /// A buffer of `count` floats; contents are unspecified.
     public func acquire(_ count: Int) -> UnsafeMutablePointer<Float> {
         lock.lock()
+        liveFloats += count
+        peakFloats = max(peakFloats, liveFloats)
         if var list = free[count], let p = list.popLast() {
             free[count] = list
             pooledFloats -= count
@@ -34,6 +45,7 @@ public final class BufferPool: @unchecked Sendable {
     /// Gives a buffer obtained from `acquire(count)` back to the pool.
     public func release(_ pointer: UnsafeMutablePointer<Float>, count: Int) {
         lock.lock()
+        liveFloats -= count
         if pooledFloats + count <= capacity {
             free[count, default: []].append(pointer)
             pooledFloats += count

@@ -6,17 +6,12 @@ extension Tensor {
     /// The feature map φ(x) = elu(x) + 1 (x + 1 for x > 0, eˣ otherwise), positive everywhere.
     public func eluPlusOne() -> Tensor {
         let out = Tensor(uninitializedShape: shape)
-        for i in 0..<count {
-            let x = pointer[i]
-            out.pointer[i] = x > 0 ? x + 1 : Foundation.exp(x)
-        }
+        eluPlusOneForward(pointer, out.pointer, count: count)
         if Tensor.needsGrad(self) {
             out.record { g in
                 // φ'(x) = 1 for x > 0, eˣ = φ(x) otherwise
                 let dx = Tensor(uninitializedShape: self.shape)
-                for i in 0..<self.count {
-                    dx.pointer[i] = self.pointer[i] > 0 ? g.pointer[i] : g.pointer[i] * out.pointer[i]
-                }
+                eluPlusOneBackward(x: self.pointer, y: out.pointer, dy: g.pointer, dx: dx.pointer, count: self.count)
                 self.accumulateGrad(dx.pointer)
             }
         }

@@ -5,7 +5,7 @@ import Foundation
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure kernel and training speed on this machine.",
-        subcommands: [Peak.self, GEMMBench.self, TrainBench.self])
+        subcommands: [Peak.self, GEMMBench.self, TrainBench.self, AttentionBench.self])
 
     /// Times `body` `repeats` times after one warm-up call; returns the fastest time in seconds.
     static func bestTime(repeats: Int, _ body: () -> Void) -> Double {

@@ -40,3 +40,17 @@ struct ParallelTests {
         }
     }
 }
+
+@Suite("Feature-map kernels")
+struct FeatureMapKernelTests {
+    @Test("elu+1 matches its reference on odd sizes, including large negative inputs", arguments: [1, 7, 17, 129, 1000])
+    func eluPlusOne(count: Int) {
+        let x = UnsafeMutablePointer<Float>.allocate(capacity: count)
+        let y = UnsafeMutablePointer<Float>.allocate(capacity: count), r = UnsafeMutablePointer<Float>.allocate(capacity: count)
+        defer { x.deallocate(); y.deallocate(); r.deallocate() }
+        for i in 0..<count { x[i] = Float((i * 7919) % 2001) / 100 - 10 - (i % 13 == 0 ? 90 : 0) }
+        eluPlusOneForward(x, y, count: count)
+        eluPlusOneForwardReference(x, r, count: count)
+        for i in 0..<count { #expect(abs(y[i] - r[i]) <= 1e-6 * max(1, abs(r[i])), "x = \(x[i])") }
+    }
+}

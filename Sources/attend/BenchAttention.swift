@@ -1,0 +1,115 @@
+import ArgumentParser
+import Attend
+import Foundation
+
+extension Bench {
+    struct AttentionBench: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "attention",
+            abstract: "Forward+backward time and tensor memory of each attention kind against sequence length, and generation speed against context length; writes CSV and SVG.")
+        @Option(help: "Sequence lengths for the training-shape benchmark (B 1, H 8, D 64).")
+        var lengths: String = "256,512,1024,2048,4096,8192,16384"
+        @Option(help: "Attention kinds, comma-separated.") var kinds: String = AttentionKind.allCases.map(\.rawValue).joined(separator: ",")
+        @Option(help: "Context lengths for the generation benchmark (4 layers, width 256, 8 heads).")
+        var contexts: String = "256,1024,4096"
+        @Option(help: "Batch sizes for the generation benchmark.") var batches: String = "1,64"
+        @Option(help: "Tokens timed per generation measurement.") var tokens: Int = 32
+        @Option(help: "Folder for attention.csv, generation.csv and the SVG plots.") var out: String = "bench-attention"
+
+        func parseList(_ s: String, _ name: String) throws -> [Int] {
+            let v = s.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard !v.isEmpty, v.allSatisfy({ $0 > 0 }) else { throw ValidationError("--\(name) needs positive integers, got '\(s)'") }
+            return v
+        }
+
+        func run() throws {
+            let lengthList = try parseList(lengths, "lengths"), contextList = try parseList(contexts, "contexts")
+            let batchList = try parseList(batches, "batches")
+            let kindList = try kinds.split(separator: ",").map { name -> AttentionKind in
+                guard let k = AttentionKind(rawValue: String(name)) else {
+                    throw ValidationError("unknown attention kind '\(name)'; choose from \(AttentionKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                return k
+            }
+            let folder = URL(fileURLWithPath: out)
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            print("cpu: \(ResourceUsage.cpuModel()), threads: \(Threading.count), FMA peak \(String(format: "%.0f", measureFMAPeak(threads: Threading.count))) GFLOP/s")
+
+            var csv = "kind,length,forward_backward_ms,peak_tensor_mb\n"
+            var series: [String: [(Double, Double)]] = [:], memory: [String: [(Double, Double)]] = [:]
+            print("kind           T   fwd+bwd ms   tensor MB")
+            for kind in kindList {
+                for t in lengthList {
+                    let (ms, mb) = timeForwardBackward(kind: kind, length: t)
+                    csv += "\(kind.rawValue),\(t),\(String(format: "%.3f", ms)),\(String(format: "%.1f", mb))\n"
+                    series[kind.rawValue, default: []].append((Double(t), ms))
+                    memory[kind.rawValue, default: []].append((Double(t), mb))
+                    print(kind.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0) + String(format: " %6d  %10.2f  %10.1f", t, ms, mb))
+                    try AtomicFile.write(Data(csv.utf8), to: folder.appendingPathComponent("attention.csv"))
+                }
+            }
+            try AtomicFile.write(Data(SVGPlot.lines(series, title: "Forward+backward time (B 1, H 8, D 64)", xLabel: "sequence length T", yLabel: "ms", logX: true, logY: true).utf8),
+                                 to: folder.appendingPathComponent("attention-time.svg"))
+            try AtomicFile.write(Data(SVGPlot.lines(memory, title: "Peak tensor memory, forward+backward", xLabel: "sequence length T", yLabel: "MB", logX: true, logY: true).utf8),
+                                 to: folder.appendingPathComponent("attention-memory.svg"))
+
+            var gen = "kind,batch,context,ms_per_token,tokens_per_s\n"
+            var genSeries: [String: [(Double, Double)]] = [:]
+            print("kind         batch  context   ms/token   tokens/s")
+            for kind in kindList {
+                for batch in batchList {
+                    for context in contextList {
+                        let ms = try timeGeneration(kind: kind, batch: batch, context: context)
+                        let rate = Double(batch) * 1000 / ms
+                        gen += "\(kind.rawValue),\(batch),\(context),\(String(format: "%.4f", ms)),\(String(format: "%.1f", rate))\n"
+                        genSeries["\(kind.rawValue) b\(batch)", default: []].append((Double(context), rate))
+                        print(kind.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0) + String(format: " %5d  %7d  %9.3f  %9.0f", batch, context, ms, rate))
+                        try AtomicFile.write(Data(gen.utf8), to: folder.appendingPathComponent("generation.csv"))
+                    }
+                }
+            }
+            try AtomicFile.write(Data(SVGPlot.lines(genSeries, title: "Generation (4 layers, width 256, 8 heads)", xLabel: "context length", yLabel: "tokens/s", logX: true, logY: true).utf8),
+                                 to: folder.appendingPathComponent("generation.svg"))
+            print("wrote \(folder.path)/{attention.csv, generation.csv, attention-time.svg, attention-memory.svg, generation.svg}")
+        }
+
+        /// Best forward+backward time (ms) and peak tensor memory (MB) for one kind at length t.
+        func timeForwardBackward(kind: AttentionKind, length t: Int) -> (Double, Double) {
+            var rng = RandomGenerator(seed: 1)
+            let shape = [1, 8, t, 64]
+            let q = Tensor.normal(shape, rng: &rng, requiresGrad: true), k = Tensor.normal(shape, rng: &rng, requiresGrad: true)
+            let v = Tensor.normal(shape, rng: &rng, requiresGrad: true)
+            let seed = Tensor(repeating: 1, shape: shape)
+            let mechanism = kind.mechanism
+            let repeats = t >= 8192 ? 1 : 3
+            var best = Double.infinity, peak = 0
+            for _ in 0..<repeats {
+                BufferPool.shared.drain()
+                let base = BufferPool.shared.liveBytes
+                BufferPool.shared.resetPeak()
+                let start = DispatchTime.now().uptimeNanoseconds
+                let out = mechanism(queries: q, keys: k, values: v, mask: .causal)
+                out.backward(seed: seed)
+                best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-6)
+                peak = BufferPool.shared.peakLiveBytes - base
+                for x in [q, k, v] { x.grad = nil }
+            }
+            return (best, Double(peak) / 1e6)
+        }
+
+        /// Mean milliseconds per generated token (all `batch` sequences advance one position) at `context`.
+        func timeGeneration(kind: AttentionKind, batch: Int, context: Int) throws -> Double {
+            var rng = RandomGenerator(seed: 2)
+            let config = ModelConfig(vocabSize: 256, contextLength: context + tokens + 1, modelDim: 256, numHeads: 8, numLayers: 4, attention: kind)
+            let model = try DecoderOnly(config, rng: &rng)
+            return withoutGradients {
+                let stepper = model.makeStepper(batch: batch)
+                let ids = [Int32](repeating: 7, count: batch)
+                for _ in 0..<context { _ = stepper.step(ids) }
+                let start = DispatchTime.now().uptimeNanoseconds
+                for _ in 0..<tokens { _ = stepper.step(ids) }
+                return Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-6 / Double(tokens)
+            }
+        }
+    }
+}
