@@ -17,6 +17,11 @@
 //     dφQ:  X = Sᵀ [Dv, M],  (a, b, c) = (g, V, φK),  forward in time
 //     dφK:  X = Rᵀ [Dv, M],  (a, b, c) = (V, g, φQ),  reverse in time
 //     dV:   X = R  [M, Dv],  (a, b, c) = (φK, φQ, g), reverse in time
+// The 1/den_i factors are moved where they cost least: the dφQ sweep scans dO and scales its
+// output rows, and the reverse sweep pairs dO with φ̃Q_i = φQ_i/den_i (g_i φQ_iᵀ = dO_i φ̃Q_iᵀ),
+// one scaled copy of a block that both of its scans share. Flops per step: 12·M·Dv (the
+// minimum for Algorithm 1 is 10·M·Dv; keeping both R and Rᵀ costs the extra 2·M·Dv and saves
+// horizontal sums). The non-causal backward is five GEMMs per head in blocks of 256 rows.
 
 import Foundation
 
@@ -51,20 +56,9 @@ public func causalLinearAttentionBackward(queries q: UnsafePointer<Float>, keys 
             let qh = q + h * t * m, kh = k + h * t * m, vh = v + h * t * dv
             let oh = o + h * t * dv, doh = dO + h * t * dv
             let dqh = dQ + h * t * m, dkh = dK + h * t * m, dvh = dV + h * t * dv
-            // O_i = N_i / den_i, den_i = φQ_i·z_i + ε  ⇒  g_i = dO_i/den_i, r_i = −(dO_i·O_i)/den_i
-            running.update(repeating: 0, count: m16)
-            for i in 0..<t {
-                let den: Float
-                if let normalizer { den = normalizer[h * t + i] } else {
-                    linearAdd(kh + i * m, into: running, count: m)
-                    den = linearDot(qh + i * m, running, count: m) + epsilon
-                }
-                inverse[i] = 1 / den
-                r[i] = -linearDot(doh + i * dv, oh + i * dv, count: dv) * inverse[i]
-            }
-
             // Forward sweep — dφQ_i = S_i g_i + r_i z_i = (S_i dO_i)/den_i + r_i z_i, with
-            // Sᵀ_i = Sᵀ_{i−1} + V_i φK_iᵀ as the scan state (a, b, c) = (dO, V, φK).
+            // Sᵀ_i = Sᵀ_{i−1} + V_i φK_iᵀ as the scan state (a, b, c) = (dO, V, φK). The same pass
+            // saves 1/den_i and r_i for the reverse sweep.
             x1.update(repeating: 0, count: dv4 * m16)
             running.update(repeating: 0, count: m16)
             var start = 0
@@ -77,9 +71,12 @@ public func causalLinearAttentionBackward(queries q: UnsafePointer<Float>, keys 
                 linearScanBlock(count: n, a: a, b: b, c: c, state: x1, rows: dv4, cols: m16, out: out)
                 for i in 0..<n {
                     let row = start + i
-                    linearAdd(kh + row * m, into: running, count: m)                       // z_i
-                    linearScaledCopy(out.row(i), scale: inverse[row], into: dqh + row * m, count: m)
-                    linearAddScaled(running, scale: r[row], into: dqh + row * m, count: m)
+                    linearAdd(kh + row * m, into: running, count: m)                        // z_i
+                    // O_i = N_i / den_i, den_i = φQ_i·z_i + ε  ⇒  g_i = dO_i/den_i, r_i = −(dO_i·O_i)/den_i
+                    let den = normalizer?[h * t + row] ?? (linearDot(qh + row * m, running, count: m) + epsilon)
+                    inverse[row] = 1 / den
+                    r[row] = -linearDot(doh + row * dv, oh + row * dv, count: dv) * inverse[row]
+                    linearCombine(out.row(i), inverse[row], running, r[row], into: dqh + row * m, count: m)
                 }
                 start += n
             }
@@ -105,8 +102,7 @@ public func causalLinearAttentionBackward(queries q: UnsafePointer<Float>, keys 
                 for i in 0..<n {
                     let row = last - i
                     linearAddScaled(qh + row * m, scale: r[row], into: running, count: m)   // ρ_j
-                    linearScaledCopy(outK.row(i), scale: 1, into: dkh + row * m, count: m)
-                    linearAdd(running, into: dkh + row * m, count: m)
+                    linearCombine(outK.row(i), 1, running, 1, into: dkh + row * m, count: m)
                     if dv != dv16 { linearScaledCopy(outV.row(i), scale: 1, into: dvh + row * dv, count: dv) }
                 }
                 start += n
@@ -133,39 +129,53 @@ public func linearAttentionBackward(queries q: UnsafePointer<Float>, keys k: Uns
     precondition(bh >= 0 && t >= 0 && s >= 0 && m >= 1 && dv >= 1 && headsPerBatch >= 1,
                  "linearAttentionBackward: bad shape")
     parallelChunks(bh, work: bh * (2 * t + 3 * s) * m * dv * 2) { range in
-        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 2 * m * dv + 2 * m + t * dv + t)
+        let block = linearRowBlock
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 2 * m * dv + 2 * m + block * dv + block)
         defer { scratch.deallocate() }
-        let kv = scratch, dKV = kv + m * dv, z = dKV + m * dv, dz = z + m, g = dz + m, r = g + t * dv
+        let kv = scratch, dKV = kv + m * dv, z = dKV + m * dv, dz = z + m, g = dz + m, r = g + block * dv
         for h in range {
             let len = linearKeyCount(keyLengths, head: h, headsPerBatch: headsPerBatch, keyLength: s)
             let qh = q + h * t * m, kh = k + h * s * m, vh = v + h * s * dv
             let oh = o + h * t * dv, doh = dO + h * t * dv
             let dqh = dQ + h * t * m, dkh = dK + h * s * m, dvh = dV + h * s * dv
             // Recompute KV = φKᵀV and z = Σ φK_j over the visible keys.
-            gemm(transA: true, transB: false, m: m, n: dv, k: len, a: kh, lda: m, b: vh, ldb: dv,
-                 c: kv, ldc: dv, threads: 1)
-            linearColumnSums(kh, rows: len, cols: m, into: z)
-            // O_i = N_i / den_i  ⇒  G_i = dO_i/den_i, r_i = −(dO_i·O_i)/den_i
-            for i in 0..<t {
-                let den = normalizer?[h * t + i] ?? (linearDot(qh + i * m, z, count: m) + epsilon)
-                linearScaledCopy(doh + i * dv, scale: 1 / den, into: g + i * dv, count: dv)
-                r[i] = -linearDot(doh + i * dv, oh + i * dv, count: dv) / den
+            kv.update(repeating: 0, count: m * dv)
+            z.update(repeating: 0, count: m)
+            for j0 in stride(from: 0, to: len, by: block) {
+                let rows = min(block, len - j0)
+                gemm(transA: true, transB: false, m: m, n: dv, k: rows, a: kh + j0 * m, lda: m, b: vh + j0 * dv, ldb: dv,
+                     beta: 1, c: kv, ldc: dv, threads: 1)
+                for j in j0..<(j0 + rows) { linearAdd(kh + j * m, into: z, count: m) }
             }
-            // N = φQ·KV, den = φQ·z + ε  ⇒  dφQ = G·KVᵀ + r zᵀ
-            gemm(transA: false, transB: true, m: t, n: m, k: dv, a: g, lda: dv, b: kv, ldb: dv,
-                 c: dqh, ldc: m, threads: 1)
-            for i in 0..<t { linearAddScaled(z, scale: r[i], into: dqh + i * m, count: m) }
-            // dKV = φQᵀG, dz = φQᵀr
-            gemm(transA: true, transB: false, m: m, n: dv, k: t, a: qh, lda: m, b: g, ldb: dv,
-                 c: dKV, ldc: dv, threads: 1)
+            dKV.update(repeating: 0, count: m * dv)
             dz.update(repeating: 0, count: m)
-            for i in 0..<t { linearAddScaled(qh + i * m, scale: r[i], into: dz, count: m) }
+            for i0 in stride(from: 0, to: t, by: block) {
+                let rows = min(block, t - i0)
+                // O_i = N_i / den_i  ⇒  G_i = dO_i/den_i, r_i = −(dO_i·O_i)/den_i
+                for i in 0..<rows {
+                    let row = i0 + i
+                    let den = normalizer?[h * t + row] ?? (linearDot(qh + row * m, z, count: m) + epsilon)
+                    linearScaledCopy(doh + row * dv, scale: 1 / den, into: g + i * dv, count: dv)
+                    r[i] = -linearDot(doh + row * dv, oh + row * dv, count: dv) / den
+                }
+                // N = φQ·KV, den = φQ·z + ε  ⇒  dφQ = G·KVᵀ + r zᵀ
+                gemm(transA: false, transB: true, m: rows, n: m, k: dv, a: g, lda: dv, b: kv, ldb: dv,
+                     c: dqh + i0 * m, ldc: m, threads: 1)
+                for i in 0..<rows { linearAddScaled(z, scale: r[i], into: dqh + (i0 + i) * m, count: m) }
+                // dKV = φQᵀG, dz = φQᵀr
+                gemm(transA: true, transB: false, m: m, n: dv, k: rows, a: qh + i0 * m, lda: m, b: g, ldb: dv,
+                     beta: 1, c: dKV, ldc: dv, threads: 1)
+                for i in 0..<rows { linearAddScaled(qh + (i0 + i) * m, scale: r[i], into: dz, count: m) }
+            }
             // KV = Σ φK_j V_jᵀ, z = Σ φK_j  ⇒  dφK_j = dKV·V_j + dz, dV_j = dKVᵀ φK_j (j < len)
-            gemm(transA: false, transB: true, m: len, n: m, k: dv, a: vh, lda: dv, b: dKV, ldb: dv,
-                 c: dkh, ldc: m, threads: 1)
-            for j in 0..<len { linearAdd(dz, into: dkh + j * m, count: m) }
-            gemm(transA: false, transB: false, m: len, n: dv, k: m, a: kh, lda: m, b: dKV, ldb: dv,
-                 c: dvh, ldc: dv, threads: 1)
+            for j0 in stride(from: 0, to: len, by: block) {
+                let rows = min(block, len - j0)
+                gemm(transA: false, transB: true, m: rows, n: m, k: dv, a: vh + j0 * dv, lda: dv, b: dKV, ldb: dv,
+                     c: dkh + j0 * m, ldc: m, threads: 1)
+                for j in j0..<(j0 + rows) { linearAdd(dz, into: dkh + j * m, count: m) }
+                gemm(transA: false, transB: false, m: rows, n: dv, k: m, a: kh + j0 * m, lda: m, b: dKV, ldb: dv,
+                     c: dvh + j0 * dv, ldc: dv, threads: 1)
+            }
             if len < s {
                 (dkh + len * m).update(repeating: 0, count: (s - len) * m)
                 (dvh + len * dv).update(repeating: 0, count: (s - len) * dv)
