@@ -34,7 +34,7 @@ let package = Package(
             name: "attend",
             dependencies: ["Attend", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: nativeFlags),
-        .testTarget(name: "AttendKernelsTests", dependencies: ["AttendKernels"], swiftSettings: nativeFlags),
+        .testTarget(name: "AttendKernelsTests", dependencies: ["AttendKernels", "AttendTensor"], swiftSettings: nativeFlags),
         .testTarget(name: "AttendTensorTests", dependencies: ["AttendTensor"], swiftSettings: nativeFlags),
         .testTarget(name: "AttendDataTests", dependencies: ["AttendData"], swiftSettings: nativeFlags),
         .testTarget(name: "AttendNNTests", dependencies: ["AttendNN", "AttendModels"], swiftSettings: nativeFlags),

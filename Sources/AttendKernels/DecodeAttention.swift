@@ -12,19 +12,7 @@ public func decodeAttentionStep(query q: UnsafePointer<Float>, keys k: UnsafePoi
         for h in range {
             let qh = q + h * d, kh = k + h * capacity * d, vh = v + h * capacity * d, oh = o + h * d
             for j in 0..<length {
-                let kj = kh + j * d
-                var acc = SIMD16<Float>()
-                var c = 0
-                while c + 16 <= d {
-                    acc = acc.addingProduct(UnsafeRawPointer(qh + c).loadUnaligned(as: SIMD16<Float>.self),
-                                            UnsafeRawPointer(kj + c).loadUnaligned(as: SIMD16<Float>.self))
-                    c += 16
-                }
-                let a8 = acc.lowHalf + acc.highHalf, a4 = a8.lowHalf + a8.highHalf, a2 = a4.lowHalf + a4.highHalf
-                var s = a2[0] + a2[1]
-                while c < d { s += qh[c] * kj[c]; c += 1 }
-                s *= scale
-                scores[j] = s
+                scores[j] = scale * dotProduct(qh, kh + j * d, count: d)
             }
             softmaxRows(scores, scores, rows: 1, cols: length)
             oh.update(repeating: 0, count: d)
@@ -43,4 +31,20 @@ public func decodeAttentionStep(query q: UnsafePointer<Float>, keys k: UnsafePoi
             }
         }
     }
+}
+
+/// Σ a[i]·b[i] over `count` floats with SIMD16 FMAs and a halving horizontal sum.
+@inline(__always)
+func dotProduct(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
+    var acc = SIMD16<Float>()
+    var i = 0
+    while i + 16 <= count {
+        acc = acc.addingProduct(UnsafeRawPointer(a + i).loadUnaligned(as: SIMD16<Float>.self),
+                                UnsafeRawPointer(b + i).loadUnaligned(as: SIMD16<Float>.self))
+        i += 16
+    }
+    let a8 = acc.lowHalf + acc.highHalf, a4 = a8.lowHalf + a8.highHalf, a2 = a4.lowHalf + a4.highHalf
+    var s = a2[0] + a2[1]
+    while i < count { s += a[i] * b[i]; i += 1 }
+    return s
 }

@@ -20,18 +20,7 @@ func gemmFewRows(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Floa
             for j in range {
                 let bj = b + j * ldb
                 for i in 0..<m {
-                    let ai = rows + i * k
-                    var acc = SIMD16<Float>()
-                    var p = 0
-                    while p + 16 <= k {
-                        acc = acc.addingProduct(UnsafeRawPointer(ai + p).loadUnaligned(as: SIMD16<Float>.self),
-                                                UnsafeRawPointer(bj + p).loadUnaligned(as: SIMD16<Float>.self))
-                        p += 16
-                    }
-                    let a8 = acc.lowHalf + acc.highHalf, a4 = a8.lowHalf + a8.highHalf, a2 = a4.lowHalf + a4.highHalf
-                    var s = a2[0] + a2[1]
-                    while p < k { s += ai[p] * bj[p]; p += 1 }
-                    finish(s, i, j)
+                    finish(dotProduct(rows + i * k, bj, count: k), i, j)
                 }
             }
         }

@@ -6,18 +6,14 @@
 import Foundation
 import Testing
 import AttendKernels
+import AttendTensor
 
 /// SplitMix64 (Steele, Lea & Flood 2014): seeded test data for this file.
 fileprivate struct LinearTestRNG {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    /// The project's SplitMix64 generator underneath.
+    var base: RandomGenerator
+    init(seed: UInt64) { base = RandomGenerator(seed: seed) }
+    mutating func next() -> UInt64 { base.next() }
     mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
     /// Positive features, like elu(x) + 1.
     mutating func features(_ n: Int) -> [Float] { (0..<n).map { _ in Float(0.05 + 0.95 * unit()) } }
