@@ -24,6 +24,8 @@ public enum AttentionKind: String, Codable, CaseIterable, Sendable {
     case linear
     /// Linear attention with φ(x) = relu(x).
     case linearRelu = "linear-relu"
+    /// Linear attention with FAVOR+ random features (Performer; 64 features, seed 0).
+    case linearFavor = "linear-favor"
 }
 
 extension AttentionKind {
@@ -31,8 +33,9 @@ extension AttentionKind {
     public var mechanism: any AttentionMechanism {
         switch self {
         case .softmax: return SoftmaxAttention()
-        case .linear: return LinearAttention(featureMap: .eluPlusOne)
-        case .linearRelu: return LinearAttention(featureMap: .relu)
+        case .linear: return LinearAttention(featureMap: .init(.eluPlusOne))
+        case .linearRelu: return LinearAttention(featureMap: .init(.relu))
+        case .linearFavor: return LinearAttention(featureMap: .init(.favor))
         }
     }
 }

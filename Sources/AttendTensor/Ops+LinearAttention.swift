@@ -67,3 +67,45 @@ extension Tensor {
         return out
     }
 }
+
+extension Tensor {
+    /// FAVOR+ positive random features (Choromanski et al., 2021, "Rethinking Attention with
+    /// Performers"): φ(x)_i = exp(ω_iᵀz − |z|²/2)/√m with z = x·D^(−1/4), so that E[φ(q)ᵀφ(k)] =
+    /// exp(qᵀk/√D), the softmax kernel. `projection` holds the m random directions ω [m, D] (not trained).
+    ///
+    /// x: [..., D] → [..., m]. No max-subtraction stabiliser, so the parallel and recurrent forms stay
+    /// identical; inputs of unit scale keep the exponent small.
+    public func favorFeatures(projection w: Tensor) -> Tensor {
+        precondition(w.rank == 2 && w.shape[1] == shape.last, "FAVOR+ projection must be [m, \(shape.last ?? 0)], got \(w.shape)")
+        let (m, d) = (w.shape[0], w.shape[1])
+        let rows = count / max(d, 1)
+        let scaleIn = 1 / Float(d).squareRoot().squareRoot(), scaleOut = 1 / Float(m).squareRoot()
+        let z = Tensor(uninitializedShape: [rows, d])
+        AttendKernels.scale(pointer, by: scaleIn, z.pointer, count: count)
+        let out = Tensor(uninitializedShape: Array(shape.dropLast()) + [m])
+        // u = z·Wᵀ, then y = exp(u − |z|²/2)/√m
+        gemm(transA: false, transB: true, m: rows, n: m, k: d, a: z.pointer, lda: d, b: w.pointer, ldb: d, c: out.pointer, ldc: m)
+        for r in 0..<rows {
+            let half = 0.5 * sumOfSquares(z.pointer + r * d, count: d)
+            let row = out.pointer + r * m
+            for i in 0..<m { row[i] = Foundation.exp(row[i] - half) * scaleOut }
+        }
+        if Tensor.needsGrad(self) {
+            out.record { g in
+                // y_i = exp(ω_iᵀz − |z|²/2)/√m  →  dz = (g⊙y)·W − z·Σ_i (g⊙y)_i;  dx = D^(−1/4)·dz
+                let a = Tensor(uninitializedShape: [rows, m])
+                multiply(g.pointer, out.pointer, a.pointer, count: rows * m)
+                let dx = Tensor(uninitializedShape: self.shape)
+                gemm(transA: false, transB: false, m: rows, n: d, k: m, a: a.pointer, lda: m, b: w.pointer, ldb: d,
+                     c: dx.pointer, ldc: d)
+                for r in 0..<rows {
+                    let total = AttendKernels.sum(a.pointer + r * m, count: m)
+                    axpy(-total, z.pointer + r * d, dx.pointer + r * d, count: d)
+                }
+                AttendKernels.scale(dx.pointer, by: scaleIn, dx.pointer, count: dx.count)
+                self.accumulateGrad(dx.pointer)
+            }
+        }
+        return out
+    }
+}

@@ -205,3 +205,29 @@ struct FlashAttentionOpTests {
         #expect(before.scalars == after.scalars)
     }
 }
+
+@Suite("FAVOR+ random features")
+struct FavorFeatureTests {
+    @Test("gradient matches finite differences")
+    func gradient() {
+        let x = randomTensor([2, 3, 8], seed: 50), w = randomTensor([6, 8], seed: 51, scale: 1.5)
+        checkGradients([x]) { $0[0].favorFeatures(projection: w) }
+    }
+
+    @Test("φ(q)·φ(k) estimates the softmax kernel exp(q·k/√D) without bias")
+    func estimatesSoftmaxKernel() {
+        let d = 8, m = 20_000
+        var rng = RandomGenerator(seed: 52)
+        let w = Tensor.normal([m, d], rng: &rng)
+        let q = randomTensor([1, d], seed: 53, scale: 0.8), k = randomTensor([1, d], seed: 54, scale: 0.8)
+        let fq = withoutGradients { q.favorFeatures(projection: w) }, fk = withoutGradients { k.favorFeatures(projection: w) }
+        var estimate: Double = 0
+        for i in 0..<m { estimate += Double(fq[flat: i]) * Double(fk[flat: i]) }
+        var dot: Double = 0
+        for c in 0..<d { dot += Double(q[flat: c]) * Double(k[flat: c]) }
+        let exact = Foundation.exp(dot / Double(d).squareRoot())
+        #expect(abs(estimate - exact) / exact < 0.03, "estimate \(estimate) vs exact \(exact)")
+    }
+}
+
+import Foundation
