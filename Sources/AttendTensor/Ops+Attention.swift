@@ -48,9 +48,9 @@ extension Tensor {
                                        probabilities: probs.pointer, dOutput: g.pointer,
                                        dQueries: dq.pointer, dKeys: dk.pointer, dValues: dvT.pointer,
                                        batchHeads: b * h, queryLength: t, keyLength: s, headDim: d, valueDim: dv, scale: sc)
-                q.accumulateGrad(dq.pointer)
-                k.accumulateGrad(dk.pointer)
-                v.accumulateGrad(dvT.pointer)
+                q.accumulateGrad(taking: dq)
+                k.accumulateGrad(taking: dk)
+                v.accumulateGrad(taking: dvT)
             }
         }
         return out
@@ -96,9 +96,9 @@ extension Tensor {
                                            keyLength: s, headDim: d, valueDim: dv, scale: sc, causal: mask.causal,
                                            keyLengths: kl, headsPerBatch: h)
                 }
-                q.accumulateGrad(dq.pointer)
-                k.accumulateGrad(dk.pointer)
-                v.accumulateGrad(dvT.pointer)
+                q.accumulateGrad(taking: dq)
+                k.accumulateGrad(taking: dk)
+                v.accumulateGrad(taking: dvT)
             }
         }
         return out

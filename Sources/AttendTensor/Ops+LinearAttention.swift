@@ -12,7 +12,7 @@ extension Tensor {
                 // φ'(x) = 1 for x > 0, eˣ = φ(x) otherwise
                 let dx = Tensor(uninitializedShape: self.shape)
                 eluPlusOneBackward(x: self.pointer, y: out.pointer, dy: g.pointer, dx: dx.pointer, count: self.count)
-                self.accumulateGrad(dx.pointer)
+                self.accumulateGrad(taking: dx)
             }
         }
         return out
@@ -59,9 +59,9 @@ extension Tensor {
                                             batchHeads: b * h, queryLength: t, keyLength: s, featureDim: m,
                                             valueDim: dv, epsilon: epsilon)
                 }
-                q.accumulateGrad(dq.pointer)
-                k.accumulateGrad(dk.pointer)
-                v.accumulateGrad(dvT.pointer)
+                q.accumulateGrad(taking: dq)
+                k.accumulateGrad(taking: dk)
+                v.accumulateGrad(taking: dvT)
             }
         }
         return out
@@ -103,7 +103,7 @@ extension Tensor {
                     axpy(-total, z.pointer + r * d, dx.pointer + r * d, count: d)
                 }
                 AttendKernels.scale(dx.pointer, by: scaleIn, dx.pointer, count: dx.count)
-                self.accumulateGrad(dx.pointer)
+                self.accumulateGrad(taking: dx)
             }
         }
         return out

@@ -21,9 +21,9 @@ extension Tensor {
                 let dGamma = Tensor.zeros([cols]), dBeta = Tensor.zeros([cols])
                 layerNormBackward(dy: g.pointer, x: x.pointer, gamma: gamma.pointer, mean: mean.pointer, rstd: rstd.pointer,
                                   dx: dx.pointer, dGamma: dGamma.pointer, dBeta: dBeta.pointer, rows: rows, cols: cols)
-                x.accumulateGrad(dx.pointer)
-                gamma.accumulateGrad(dGamma.pointer)
-                beta?.accumulateGrad(dBeta.pointer)
+                x.accumulateGrad(taking: dx)
+                gamma.accumulateGrad(taking: dGamma)
+                beta?.accumulateGrad(taking: dBeta)
             }
         }
         return out
@@ -75,7 +75,7 @@ extension Tensor {
                 // y = softmax(x)  →  dx = y ⊙ (dy − Σ dy·y)
                 let dx = Tensor(uninitializedShape: self.shape)
                 softmaxRowsBackward(y: out.pointer, dy: g.pointer, dx: dx.pointer, rows: rows, cols: cols)
-                self.accumulateGrad(dx.pointer)
+                self.accumulateGrad(taking: dx)
             }
         }
         return out
@@ -96,7 +96,7 @@ extension Tensor {
                     for c in 0..<cols { total += gy[c] }
                     for c in 0..<cols { d[c] = gy[c] - _expf(y[c]) * total }
                 }
-                self.accumulateGrad(dx.pointer)
+                self.accumulateGrad(taking: dx)
             }
         }
         return out
@@ -120,7 +120,7 @@ extension Tensor {
                 // L = mean −log softmax(z)[y]  →  dz = (softmax(z) − onehot(y))/n · dL
                 let s = g.pointer[0]
                 if s != 1 { scale(dLogits.pointer, by: s, dLogits.pointer, count: dLogits.count) }
-                logits.accumulateGrad(dLogits.pointer)
+                logits.accumulateGrad(taking: dLogits)
             }
         }
         return out

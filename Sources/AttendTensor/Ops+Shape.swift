@@ -27,7 +27,7 @@ extension Tensor {
             out.record { g in
                 let back = Tensor(uninitializedShape: self.shape)
                 Tensor.permuteCopy(from: g.pointer, shape: self.shape, order: order, to: back.pointer, inverse: true)
-                self.accumulateGrad(back.pointer)
+                self.accumulateGrad(taking: back)
             }
         }
         return out

@@ -90,6 +90,16 @@ extension Tensor {
         }
     }
 
+    /// Adds `source` — a freshly computed gradient of this tensor's element count that nothing else
+    /// references — into the gradient, adopting its buffer as the gradient when there is none yet
+    /// (no copy).
+    public func accumulateGrad(taking source: Tensor) {
+        guard requiresGrad else { return }
+        precondition(source.count == count, "gradient of \(source.shape) for a tensor of shape \(shape)")
+        if let g = grad { add(g.pointer, source.pointer, g.pointer, count: count) }
+        else { grad = source.shape == shape ? source : Tensor(shape: shape, sharing: source.storage) }
+    }
+
     /// Back-propagates from this scalar (seed gradient 1) or with the given seed gradient through
     /// every op recorded on the current tape, then clears the tape.
     public func backward(seed: Tensor? = nil) {
