@@ -144,3 +144,19 @@ public func addRowBias(_ x: UnsafePointer<Float>, bias: UnsafePointer<Float>,
         }
     }
 }
+
+/// Σ a[i]·b[i] over `count` floats with SIMD16 FMAs and a halving horizontal sum.
+@inline(__always)
+func dotProduct(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
+    var acc = SIMD16<Float>()
+    var i = 0
+    while i + 16 <= count {
+        acc = acc.addingProduct(UnsafeRawPointer(a + i).loadUnaligned(as: SIMD16<Float>.self),
+                                UnsafeRawPointer(b + i).loadUnaligned(as: SIMD16<Float>.self))
+        i += 16
+    }
+    let a8 = acc.lowHalf + acc.highHalf, a4 = a8.lowHalf + a8.highHalf, a2 = a4.lowHalf + a4.highHalf
+    var s = a2[0] + a2[1]
+    while i < count { s += a[i] * b[i]; i += 1 }
+    return s
+}

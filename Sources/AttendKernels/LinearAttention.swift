@@ -57,7 +57,7 @@ public func causalLinearAttentionForward(queries q: UnsafePointer<Float>, keys k
                 for i in 0..<n {
                     let row = start + i
                     linearAdd(kh + row * m, into: z, count: m)                  // z_i = z_{i−1} + φK_i
-                    let den = linearDot(qh + row * m, z, count: m) + epsilon   // φQ_i · z_i + ε
+                    let den = dotProduct(qh + row * m, z, count: m) + epsilon   // φQ_i · z_i + ε
                     normalizer?[h * t + row] = den
                     linearScaledCopy(out.row(i), scale: 1 / den, into: oh + row * dv, count: dv)   // O_i = N_i / den_i
                 }
@@ -105,7 +105,7 @@ public func linearAttentionForward(queries q: UnsafePointer<Float>, keys k: Unsa
                 gemm(transA: false, transB: false, m: rows, n: dv, k: m, a: qh + i0 * m, lda: m, b: kv, ldb: dv,
                      c: oh + i0 * dv, ldc: dv, threads: 1)
                 for i in i0..<(i0 + rows) {
-                    let den = linearDot(qh + i * m, z, count: m) + epsilon
+                    let den = dotProduct(qh + i * m, z, count: m) + epsilon
                     normalizer?[h * t + i] = den
                     linearScaledCopy(oh + i * dv, scale: 1 / den, into: oh + i * dv, count: dv)
                 }
@@ -135,7 +135,7 @@ public func linearAttentionStep(query q: UnsafePointer<Float>, key k: UnsafePoin
             let qh = q + h * m, kh = k + h * m, vh = v + h * dv, oh = o + h * dv
             let sh = state + h * m * dv, zh = z + h * m
             linearAdd(kh, into: zh, count: m)
-            let inverse = 1 / (linearDot(qh, zh, count: m) + epsilon)
+            let inverse = 1 / (dotProduct(qh, zh, count: m) + epsilon)
             var col = 0
             while col + 64 <= dv {   // four output vectors stay in registers across the M rows
                 let v0 = linearLoad(vh + col), v1 = linearLoad(vh + col + 16)
@@ -370,18 +370,6 @@ func linearRoundUp(_ n: Int, _ multiple: Int) -> Int { (n + multiple - 1) / mult
 func linearKeyCount(_ keyLengths: UnsafePointer<Int32>?, head h: Int, headsPerBatch: Int, keyLength s: Int) -> Int {
     guard let keyLengths else { return s }
     return min(s, max(0, Int(keyLengths[h / headsPerBatch])))
-}
-
-/// Σ_i a[i]·b[i].
-@inline(__always)
-func linearDot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count n: Int) -> Float {
-    var acc = SIMD16<Float>(), i = 0
-    while i + 16 <= n { acc = acc.addingProduct(linearLoad(a + i), linearLoad(b + i)); i += 16 }
-    let half = acc.lowHalf + acc.highHalf, quarter = half.lowHalf + half.highHalf   // halving, not stdlib .sum()
-    let eighth = quarter.lowHalf + quarter.highHalf
-    var total = eighth[0] + eighth[1]
-    while i < n { total += a[i] * b[i]; i += 1 }
-    return total
 }
 
 /// y += x.

@@ -73,9 +73,9 @@ public func causalLinearAttentionBackward(queries q: UnsafePointer<Float>, keys 
                     let row = start + i
                     linearAdd(kh + row * m, into: running, count: m)                        // z_i
                     // O_i = N_i / den_i, den_i = φQ_i·z_i + ε  ⇒  g_i = dO_i/den_i, r_i = −(dO_i·O_i)/den_i
-                    let den = normalizer?[h * t + row] ?? (linearDot(qh + row * m, running, count: m) + epsilon)
+                    let den = normalizer?[h * t + row] ?? (dotProduct(qh + row * m, running, count: m) + epsilon)
                     inverse[row] = 1 / den
-                    r[row] = -linearDot(doh + row * dv, oh + row * dv, count: dv) * inverse[row]
+                    r[row] = -dotProduct(doh + row * dv, oh + row * dv, count: dv) * inverse[row]
                     linearCombine(out.row(i), inverse[row], running, r[row], into: dqh + row * m, count: m)
                 }
                 start += n
@@ -154,9 +154,9 @@ public func linearAttentionBackward(queries q: UnsafePointer<Float>, keys k: Uns
                 // O_i = N_i / den_i  ⇒  G_i = dO_i/den_i, r_i = −(dO_i·O_i)/den_i
                 for i in 0..<rows {
                     let row = i0 + i
-                    let den = normalizer?[h * t + row] ?? (linearDot(qh + row * m, z, count: m) + epsilon)
+                    let den = normalizer?[h * t + row] ?? (dotProduct(qh + row * m, z, count: m) + epsilon)
                     linearScaledCopy(doh + row * dv, scale: 1 / den, into: g + i * dv, count: dv)
-                    r[i] = -linearDot(doh + row * dv, oh + row * dv, count: dv) / den
+                    r[i] = -dotProduct(doh + row * dv, oh + row * dv, count: dv) / den
                 }
                 // N = φQ·KV, den = φQ·z + ε  ⇒  dφQ = G·KVᵀ + r zᵀ
                 gemm(transA: false, transB: true, m: rows, n: m, k: dv, a: g, lda: dv, b: kv, ldb: dv,
