@@ -98,7 +98,7 @@ private func compareWithReference(_ t: GEMMCase, threads: Int, seed: UInt64) -> 
     return (maxRelativeError(fast, ref, m: t.m, n: t.n, ldc: t.ldc), intact)
 }
 
-private let gemmShapes: [(Int, Int, Int)] = [(1, 1, 1), (7, 13, 5), (129, 65, 33), (64, 64, 64), (200, 300, 17), (1, 300, 257), (3, 70, 40), (4, 130, 33)]
+private let gemmShapes: [(Int, Int, Int)] = [(1, 1, 1), (7, 13, 5), (129, 65, 33), (64, 64, 64), (200, 300, 17), (1, 300, 257), (3, 70, 40), (4, 130, 33), (2, 1023, 129)]
 private let transposes: [(Bool, Bool)] = [(false, false), (false, true), (true, false), (true, true)]
 
 private let basicCases: [GEMMCase] = gemmShapes.flatMap { s in
