@@ -1,3 +1,5 @@
+import Foundation
+
 /// One query attending over a key–value cache (softmax attention's recurrent form).
 ///
 /// For each batch·head h: s_j = scale · q_h · k_{h,j} for j < length, p = softmax(s), o_h = Σ_j p_j v_{h,j}.
@@ -11,24 +13,63 @@ public func decodeAttentionStep(query q: UnsafePointer<Float>, keys k: UnsafePoi
         defer { scores.deallocate() }
         for h in range {
             let qh = q + h * d, kh = k + h * capacity * d, vh = v + h * capacity * d, oh = o + h * d
-            for j in 0..<length {
-                scores[j] = scale * dotProduct(qh, kh + j * d, count: d)
+            var j = 0
+            while j + 4 <= length {  // four keys per pass: independent FMA chains, q loaded once
+                let kj = kh + j * d
+                let s4 = dotProducts4(qh, kj, kj + d, kj + 2 * d, kj + 3 * d, count: d)
+                scores[j] = scale * s4.0; scores[j + 1] = scale * s4.1
+                scores[j + 2] = scale * s4.2; scores[j + 3] = scale * s4.3
+                j += 4
             }
+            while j < length { scores[j] = scale * dotProduct(qh, kh + j * d, count: d); j += 1 }
             softmaxRows(scores, scores, rows: 1, cols: length)
-            oh.update(repeating: 0, count: d)
-            for j in 0..<length {
-                let p = scores[j], vj = vh + j * d
-                var c = 0
-                let pv = SIMD16<Float>(repeating: p)
-                while c + 16 <= d {
-                    let cur = UnsafeRawPointer(oh + c).loadUnaligned(as: SIMD16<Float>.self)
-                    UnsafeMutableRawPointer(oh + c).storeBytes(
-                        of: cur.addingProduct(pv, UnsafeRawPointer(vj + c).loadUnaligned(as: SIMD16<Float>.self)),
-                        as: SIMD16<Float>.self)
-                    c += 16
+            // o = Σ_j p_j v_j, 64 output columns at a time held in registers across all j.
+            var c0 = 0
+            while c0 + 64 <= d {
+                var a0 = SIMD16<Float>(), a1 = SIMD16<Float>(), a2 = SIMD16<Float>(), a3 = SIMD16<Float>()
+                for j in 0..<length {
+                    let pv = SIMD16<Float>(repeating: scores[j]), vj = UnsafeRawPointer(vh + j * d + c0)
+                    a0 = a0.addingProduct(pv, vj.loadUnaligned(as: SIMD16<Float>.self))
+                    a1 = a1.addingProduct(pv, vj.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self))
+                    a2 = a2.addingProduct(pv, vj.loadUnaligned(fromByteOffset: 128, as: SIMD16<Float>.self))
+                    a3 = a3.addingProduct(pv, vj.loadUnaligned(fromByteOffset: 192, as: SIMD16<Float>.self))
                 }
-                while c < d { oh[c] += p * vj[c]; c += 1 }
+                let out = UnsafeMutableRawPointer(oh + c0)
+                out.storeBytes(of: a0, as: SIMD16<Float>.self)
+                out.storeBytes(of: a1, toByteOffset: 64, as: SIMD16<Float>.self)
+                out.storeBytes(of: a2, toByteOffset: 128, as: SIMD16<Float>.self)
+                out.storeBytes(of: a3, toByteOffset: 192, as: SIMD16<Float>.self)
+                c0 += 64
             }
+            if c0 < d {  // remaining columns (d not a multiple of 64)
+                (oh + c0).update(repeating: 0, count: d - c0)
+                for j in 0..<length {
+                    let p = scores[j], vj = vh + j * d
+                    for c in c0..<d { oh[c] += p * vj[c] }
+                }
+            }
+        }
+    }
+}
+
+/// Plain-loop twin of `decodeAttentionStep` for the tests.
+public func decodeAttentionStepReference(query q: UnsafePointer<Float>, keys k: UnsafePointer<Float>,
+                                         values v: UnsafePointer<Float>, output o: UnsafeMutablePointer<Float>,
+                                         batchHeads bh: Int, length: Int, capacity: Int, headDim d: Int, scale: Float) {
+    for h in 0..<bh {
+        var scores = [Float](repeating: 0, count: length)
+        for j in 0..<length {
+            var s: Float = 0
+            for c in 0..<d { s += q[h * d + c] * k[(h * capacity + j) * d + c] }
+            scores[j] = scale * s
+        }
+        let m = scores.max()!
+        let e = scores.map { Float(exp(Double($0 - m))) }
+        let z = e.reduce(0, +)
+        for c in 0..<d {
+            var acc: Float = 0
+            for j in 0..<length { acc += e[j] / z * v[(h * capacity + j) * d + c] }
+            o[h * d + c] = acc
         }
     }
 }
