@@ -310,16 +310,20 @@ func linearTile4x64Body(_ n: Int, _ a: UnsafePointer<Float>, _ sa: Int, _ b: Uns
         x32 = x32.addingProduct(b3, c2); x33 = x33.addingProduct(b3, c3)
         let a0 = SIMD16<Float>(repeating: pa[0]), a1 = SIMD16<Float>(repeating: pa[1])
         let a2 = SIMD16<Float>(repeating: pa[2]), a3 = SIMD16<Float>(repeating: pa[3])
-        var o0 = a0 * x00, o1 = a0 * x01, o2 = a0 * x02, o3 = a0 * x03
+        // out_i (+)= X_iᵀ a_i: start from the stored partial sum so the add folds into the FMAs.
+        var o0: SIMD16<Float>, o1: SIMD16<Float>, o2: SIMD16<Float>, o3: SIMD16<Float>
+        if accumulate {
+            o0 = linearLoad(po).addingProduct(a0, x00); o1 = linearLoad(po + 16).addingProduct(a0, x01)
+            o2 = linearLoad(po + 32).addingProduct(a0, x02); o3 = linearLoad(po + 48).addingProduct(a0, x03)
+        } else {
+            o0 = a0 * x00; o1 = a0 * x01; o2 = a0 * x02; o3 = a0 * x03
+        }
         o0 = o0.addingProduct(a1, x10); o1 = o1.addingProduct(a1, x11)
         o2 = o2.addingProduct(a1, x12); o3 = o3.addingProduct(a1, x13)
         o0 = o0.addingProduct(a2, x20); o1 = o1.addingProduct(a2, x21)
         o2 = o2.addingProduct(a2, x22); o3 = o3.addingProduct(a2, x23)
         o0 = o0.addingProduct(a3, x30); o1 = o1.addingProduct(a3, x31)
         o2 = o2.addingProduct(a3, x32); o3 = o3.addingProduct(a3, x33)
-        if accumulate {
-            o0 += linearLoad(po); o1 += linearLoad(po + 16); o2 += linearLoad(po + 32); o3 += linearLoad(po + 48)
-        }
         linearStore(o0, po); linearStore(o1, po + 16); linearStore(o2, po + 32); linearStore(o3, po + 48)
         pa += sa; pb += sb; pc += sc; po += so
     }
@@ -340,11 +344,11 @@ func linearScanTile4x16(_ n: Int, _ a: UnsafePointer<Float>, _ sa: Int, _ b: Uns
         let c0 = linearLoad(pc)
         x0 = x0.addingProduct(SIMD16(repeating: pb[0]), c0); x1 = x1.addingProduct(SIMD16(repeating: pb[1]), c0)
         x2 = x2.addingProduct(SIMD16(repeating: pb[2]), c0); x3 = x3.addingProduct(SIMD16(repeating: pb[3]), c0)
-        var o0 = SIMD16(repeating: pa[0]) * x0
+        var o0 = accumulate ? linearLoad(po).addingProduct(SIMD16(repeating: pa[0]), x0) : SIMD16(repeating: pa[0]) * x0
         o0 = o0.addingProduct(SIMD16(repeating: pa[1]), x1)
         o0 = o0.addingProduct(SIMD16(repeating: pa[2]), x2)
         o0 = o0.addingProduct(SIMD16(repeating: pa[3]), x3)
-        linearStore(accumulate ? o0 + linearLoad(po) : o0, po)
+        linearStore(o0, po)
         pa += sa; pb += sb; pc += sc; po += so
     }
     linearStore(x0, x); linearStore(x1, x + sx); linearStore(x2, x + 2 * sx); linearStore(x3, x + 3 * sx)
