@@ -11,7 +11,7 @@ extension Tensor {
             out.record { g in
                 // φ'(x) = 1 for x > 0, eˣ = φ(x) otherwise
                 let dx = Tensor(uninitializedShape: self.shape)
-                eluPlusOneBackward(x: self.pointer, y: out.pointer, dy: g.pointer, dx: dx.pointer, count: self.count)
+                eluPlusOneBackward(y: out.pointer, dy: g.pointer, dx: dx.pointer, count: self.count)
                 self.accumulateGrad(taking: dx)
             }
         }

@@ -1,5 +1,6 @@
 import AttendKernels
 import Dispatch
+import Foundation
 import Synchronization
 import Testing
 
@@ -52,5 +53,20 @@ struct FeatureMapKernelTests {
         eluPlusOneForward(x, y, count: count)
         eluPlusOneForwardReference(x, r, count: count)
         for i in 0..<count { #expect(abs(y[i] - r[i]) <= 1e-6 * max(1, abs(r[i])), "x = \(x[i])") }
+    }
+
+    @Test("elu+1 backward from the output equals dy·φ'(x) computed from x, including x = 0 and tiny x",
+          arguments: [1, 17, 1000])
+    func eluPlusOneBackwardFromOutput(count: Int) {
+        var x = (0..<count).map { Float(($0 * 7919) % 2001) / 100 - 10 }
+        for i in stride(from: 0, to: count, by: 5) { x[i] = [0, 1e-9, -1e-9, 3e-8, -0.0][i / 5 % 5] }
+        let dy = (0..<count).map { Float($0 % 17) - 8.5 }
+        var y = [Float](repeating: 0, count: count), dx = y
+        eluPlusOneForward(x, &y, count: count)
+        eluPlusOneBackward(y: y, dy: dy, dx: &dx, count: count)
+        for i in 0..<count {
+            let expected = x[i] > 0 ? dy[i] : dy[i] * Float(exp(Double(x[i])))
+            #expect(abs(dx[i] - expected) <= 1e-6 * max(1, abs(expected)), "x = \(x[i])")
+        }
     }
 }
