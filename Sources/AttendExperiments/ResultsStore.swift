@@ -36,6 +36,15 @@ public struct RunRecord: Codable, Equatable, Sendable {
     public var machine: String
     public var finishedAt: String
 
+    public init(id: String, experiment: String, task: TaskKind, parameters: [String: String], fingerprint: String,
+                values: [String: Double], timings: [String: Double], curves: [String: [[Double]]], timingCurves: [String: [[Double]]],
+                estimate: Estimate, wallSeconds: Double, peakResidentBytes: Double, flops: Double, machine: String, finishedAt: String) {
+        self.id = id; self.experiment = experiment; self.task = task; self.parameters = parameters; self.fingerprint = fingerprint
+        self.values = values; self.timings = timings; self.curves = curves; self.timingCurves = timingCurves
+        self.estimate = estimate; self.wallSeconds = wallSeconds; self.peakResidentBytes = peakResidentBytes; self.flops = flops
+        self.machine = machine; self.finishedAt = finishedAt
+    }
+
     /// The record without anything that depends on the machine or the clock (for comparing stores).
     public var withoutTimings: RunRecord {
         var r = self

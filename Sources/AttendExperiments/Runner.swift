@@ -5,6 +5,9 @@ import AttendNN
 import AttendTensor
 import AttendTrain
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Runs a study's missing runs into a `ResultsStore`: skips runs already stored (same id and
 /// fingerprint), forecasts each run before starting it, measures wall time and peak memory, and
@@ -110,7 +113,16 @@ public struct Runner {
     }
 
     /// Resets the kernel's peak-RSS counter (VmHWM) so the next reading covers only this run (Linux ≥ 4.0).
+    /// Freed heap memory is first handed back to the OS (`malloc_trim`), so the new baseline is what
+    /// the process really holds and not what an earlier run left in the allocator.
     static func resetPeakResident() {
+        #if canImport(Glibc)
+        // malloc_trim is glibc-only and not in Swift's Glibc module map; look it up at run time.
+        if let symbol = dlsym(dlopen(nil, RTLD_NOW), "malloc_trim") {
+            typealias Trim = @convention(c) (Int) -> Int32
+            _ = unsafeBitCast(symbol, to: Trim.self)(0)
+        }
+        #endif
         if let h = FileHandle(forWritingAtPath: "/proc/self/clear_refs") {
             h.write(Data("5".utf8))
             try? h.close()

@@ -64,7 +64,12 @@ public struct PixelImages: Sendable {
             let bytes = [UInt8](data), per = Self.side * Self.side / 2
             guard !bytes.isEmpty, bytes.count % per == 0 else { throw DataError.tooShort(path: url.path, tokens: bytes.count, needed: per) }
             return stride(from: 0, to: bytes.count, by: per).map { start in
-                bytes[start..<(start + per)].flatMap { [$0 >> 4, $0 & 15] }
+                var image = [UInt8](repeating: 0, count: 2 * per)
+                for i in 0..<per {
+                    image[2 * i] = bytes[start + i] >> 4
+                    image[2 * i + 1] = bytes[start + i] & 15
+                }
+                return image
             }
         }
         train = try read("train-6000.bin")
