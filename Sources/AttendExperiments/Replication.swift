@@ -9,10 +9,12 @@ public enum Replication {
         root.appendingPathComponent("reports").appendingPathComponent(scale == .full ? study : "\(study)-\(scale.rawValue)")
     }
 
-    /// Loads `Experiments/<study>` under `root`, runs what is missing into `out` and writes the report there.
+    /// Loads `Experiments/<study>` under `root`, runs what is missing into `out` and writes the report there
+    /// (with `dryRun`, only prints and stores the forecast).
     @discardableResult
     public static func replicate(study name: String, scale: Scale, root: URL, out: URL? = nil, shard: (index: Int, count: Int)? = nil,
-                                 language: Report.Language = .en, log: @escaping (String) -> Void = { _ in }) throws -> (Runner.Summary, URL) {
+                                 language: Report.Language = .en, dryRun: Bool = false,
+                                 log: @escaping (String) -> Void = { _ in }) throws -> (Runner.Summary, URL) {
         let folder = root.appendingPathComponent("Experiments").appendingPathComponent(name)
         guard FileManager.default.fileExists(atPath: folder.path) else {
             let known = (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("Experiments").path))?.sorted() ?? []
@@ -21,7 +23,10 @@ public enum Replication {
         let study = try Study.load(folder: folder, scale: scale)
         let target = out ?? defaultFolder(study: name, scale: scale, root: root)
         let store = ResultsStore(folder: target)
-        let summary = try Runner(study: study, store: store, root: root, shard: shard, log: log).run()
+        var runner = Runner(study: study, store: store, root: root, shard: shard, log: log)
+        runner.dryRun = dryRun
+        let summary = try runner.run()
+        if dryRun { return (summary, target) }
         try Report(study: study, records: try store.records(), language: language).write(to: target)
         log("wrote \(target.path)/report.md")
         return (summary, target)

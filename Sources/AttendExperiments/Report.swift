@@ -237,7 +237,7 @@ public struct Report {
 
     func generationSection(_ e: Experiment, _ rs: [RunRecord], _ figures: inout [String: String]) -> String {
         func label(_ r: RunRecord) -> String { "\(r.parameters["kind"] ?? "?") (\(r.parameters["cache"] == "recompute" ? "no cache, recompute" : r.parameters["kind"] == "softmax" ? "KV cache" : "recurrent state"))" }
-        var md = "| variant | tokens | batch | total s | ms/token step | tokens/s | sequences/s | last ÷ early per-token cost | time ÷ linear (recurrent) time |\n|---|---|---|---|---|---|---|---|---|\n"
+        var md = "| variant | tokens | batch | total s | ms/token step | tokens/s | sequences/s | per-token cost, last ÷ first quarter (medians) | time ÷ linear (recurrent) time |\n|---|---|---|---|---|---|---|---|---|\n"
         for n in e.tokens {
             for b in e.batches {
                 let group = rs.filter { $0.parameters["tokens"] == "\(n)" && $0.parameters["batch"] == "\(b)" }

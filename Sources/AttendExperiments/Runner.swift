@@ -21,6 +21,8 @@ public struct Runner {
     public var shard: (index: Int, count: Int)?
     /// Progress lines (to standard error in the CLI).
     public var log: (String) -> Void
+    /// Only forecast: print and store the plan, run nothing.
+    public var dryRun = false
 
     public init(study: Study, store: ResultsStore, root: URL, shard: (index: Int, count: Int)? = nil, log: @escaping (String) -> Void = { _ in }) {
         self.study = study; self.store = store; self.root = root; self.shard = shard; self.log = log
@@ -77,6 +79,10 @@ public struct Runner {
         let total = plan.reduce(0) { $0 + $1.1.seconds }
         log(String(format: "machine: %@, %d threads, FMA peak %.0f GFLOP/s; estimated total %@", ResourceUsage.cpuModel(), Threading.count, peak, Runner.duration(total)))
         try savePlan(plan, peak: peak)
+        if dryRun {
+            for (id, e) in plan { log(String(format: "  %@: %@, %.0f MB, %.3g GFLOP", id, Runner.duration(e.seconds), e.bytes / 1e6, e.flops / 1e9)) }
+            return Summary(ran: 0, skipped: mine.count - todo.count, seconds: 0)
+        }
         let started = Date()
         var estimatedSoFar = 0.0, measuredSoFar = 0.0
         for (i, run) in todo.enumerated() {
@@ -191,9 +197,14 @@ public struct Runner {
         r.timings["msPerToken"] = totalMs / Double(n)
         r.timings["tokensPerSecond"] = Double(n * b) / (totalMs / 1000)
         r.timings["sequencesPerSecond"] = Double(b) / (totalMs / 1000)
-        // Per-token cost constancy: the last window's cost over the second window's (the first holds warm-up).
-        if series.count >= 3 { r.timings["lastOverEarlyCost"] = series.last!.1 / series[1].1 }
-        else if series.count == 2 { r.timings["lastOverEarlyCost"] = series[1].1 / series[0].1 }
+        // Per-token cost constancy: median cost of the last quarter of the windows over the median of the
+        // first quarter (window 0 holds warm-up and is skipped); medians resist timing noise.
+        if series.count >= 2 {
+            func median(_ v: [Double]) -> Double { let s = v.sorted(); return s[s.count / 2] }
+            let costs = series.map(\.1), skip = series.count >= 3 ? 1 : 0
+            let quarter = max(1, (costs.count - skip) / 4)
+            r.timings["lastOverEarlyCost"] = median(Array(costs.suffix(quarter))) / median(Array(costs[skip..<(skip + quarter)]))
+        }
     }
 
     func modelConfig(_ m: ModelShape, vocab: Int, length: Int, kind: AttentionKind) -> ModelConfig {

@@ -374,12 +374,15 @@ public struct RunSpec: Sendable {
         experiment.name + "/" + parameters.keys.sorted().map { "\($0)=\(parameters[$0]!)" }.joined(separator: ",")
     }
 
-    /// Fingerprint of everything that defines the run (the experiment's settings and parameters), so a
-    /// stored result of a changed spec is not mistaken for this run's.
+    /// Fingerprint of everything that defines the run (the experiment's settings and this run's
+    /// parameters), so a stored result of a changed spec is not mistaken for this run's. The lists a run
+    /// is drawn from (kinds, lengths, seeds, …) are left out: adding a kind re-runs only the new runs.
     public var fingerprint: String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        var bytes = (try? encoder.encode(experiment)) ?? Data()
+        var settings = experiment
+        settings.kinds = []; settings.lengths = []; settings.variants = []; settings.tokens = []; settings.batches = []; settings.seeds = []
+        var bytes = (try? encoder.encode(settings)) ?? Data()
         bytes.append(contentsOf: Array(id.utf8))
         var hash: UInt64 = 0xcbf29ce484222325  // FNV-1a
         for b in bytes { hash = (hash ^ UInt64(b)) &* 0x100000001b3 }

@@ -24,6 +24,7 @@ struct Replicate: ParsableCommand {
     @Option(help: "Results and report folder (default reports/<study> for full, reports/<study>-<scale> otherwise).") var out: String?
     @Option(help: "Run only shard i of n (e.g. 0/2), for batch schedulers such as Slurm job arrays.") var shard: String?
     @Option(help: "Report headings: en or de.") var language: Report.Language = .en
+    @Flag(help: "Only print and store (plan.json) the time/memory forecast of the missing runs; run nothing.") var dryRun = false
 
     func run() throws {
         let shardValue = try shard.map(parseShard)
@@ -31,7 +32,8 @@ struct Replicate: ParsableCommand {
             let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
             let started = Date()
             let (summary, folder) = try Replication.replicate(study: study, scale: scale, root: root, out: out.map { URL(fileURLWithPath: $0) },
-                                                              shard: shardValue, language: language) { writeError($0 + "\n") }
+                                                              shard: shardValue, language: language, dryRun: dryRun) { writeError($0 + "\n") }
+            if dryRun { return }
             print("\(summary.ran) run(s) done, \(summary.skipped) already stored; wall time \(formatDuration(Date().timeIntervalSince(started))); report: \(folder.path)/report.md")
         }
     }

@@ -82,7 +82,9 @@ struct ReplicationTests {
         #expect(after.count == all.count)
         #expect(Array(after.prefix(kept.count)) == kept)  // finished runs untouched (same timings, same timestamps)
         #expect(Set(after.map(\.id)) == Set(all.map(\.id)))
-        #expect(after.map(\.withoutTimings).sorted { $0.id < $1.id } == all.map(\.withoutTimings).sorted { $0.id < $1.id })
+        let byID: (RunRecord, RunRecord) -> Bool = { $0.id < $1.id }
+        let afterSorted = after.map(\.withoutTimings).sorted(by: byID), allSorted = all.map(\.withoutTimings).sorted(by: byID)
+        #expect(afterSorted == allSorted)
         // Nothing left to do.
         #expect(try Replication.replicate(study: "linear-attention", scale: .tiny, root: packageRoot, out: folder).0.ran == 0)
     }

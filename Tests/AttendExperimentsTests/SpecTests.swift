@@ -91,4 +91,17 @@ struct SpecTests {
         let data = try JSONEncoder().encode(study)
         #expect(try JSONDecoder().decode(Study.self, from: data) == study)
     }
+
+    @Test("adding a kind keeps the other runs' fingerprints (they are not re-run); changing a setting changes them")
+    func fingerprints() throws {
+        let study = try Study.load(folder: packageRoot.appendingPathComponent("Experiments/linear-attention"), scale: .quick)
+        var e = try #require(study.experiments.first { $0.name == "copy" })
+        let before = Dictionary(uniqueKeysWithValues: e.runs().map { ($0.id, $0.fingerprint) })
+        e.kinds.append(.linearFavor)
+        let after = Dictionary(uniqueKeysWithValues: e.runs().map { ($0.id, $0.fingerprint) })
+        #expect(after.count == before.count + 1)
+        for (id, f) in before { #expect(after[id] == f) }
+        e.training!.steps += 1
+        for run in e.runs() { #expect(before[run.id].map { $0 != run.fingerprint } ?? true) }
+    }
 }
