@@ -4,8 +4,9 @@ import Foundation
 /// The runner's forecast of a run's FLOPs, time and memory, made before the run from its spec alone.
 ///
 /// FLOPs count multiply–adds as 2. Time = FLOPs ÷ (measured FMA peak × an efficiency per kind of work);
-/// the efficiencies are rough priors for this project's kernels on a 2-core CPU, and the report sets
-/// the forecast beside the measurement so their error is visible.
+/// the efficiencies are rough priors for this project's kernels on a 2-core CPU (set from a first
+/// quick-scale run on a shared machine), and the report sets the forecast beside the measurement so
+/// their error is visible.
 public struct Estimator: Sendable {
     /// Measured FMA peak of this machine, GFLOP/s (all threads).
     public var peakGFLOPs: Double
@@ -45,7 +46,7 @@ public struct Estimator: Sendable {
             let t = Double(run.int("length")), bh = Double(e.batch * e.heads), d = Double(e.headDim)
             let forward = kind == .softmax ? 2 * t * t * d * bh : 4 * t * d * d * bh * (kind == .linearFavor ? 2 : 1)
             flops = forward * 3.5 * Double(e.repeats + 1)
-            efficiency = kind == .softmax ? 0.3 : 0.08
+            efficiency = kind == .softmax ? 0.15 : 0.04
             bytes += 12 * bh * t * d * 4
         case .generation:
             let m = e.model!, c = Double(m.modelDim), l = Double(m.numLayers), n = Double(run.int("tokens"))
@@ -65,7 +66,7 @@ public struct Estimator: Sendable {
             } else {
                 let mix = kind == .softmax ? l * 4 * c * n / 2 : l * 4 * c * d
                 flops = b * n * (perToken + mix)
-                efficiency = b >= 16 ? 0.15 : 0.02
+                efficiency = b >= 16 ? 0.03 : 0.012
                 bytes += kind == .softmax ? b * l * 2 * n * c * 4 * 2 : b * l * c * d * 4 * 2
                 overhead += n * 1e-4
             }
