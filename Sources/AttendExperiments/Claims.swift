@@ -2,7 +2,9 @@ import Foundation
 
 /// A claim of the paper with the checks that decide it; its verdict is computed from stored results.
 public struct Claim: Codable, Equatable, Sendable {
+    /// Short label, e.g. "1".
     public var id: String
+    /// One-line name of the claim.
     public var title: String
     /// The claim in the report's words.
     public var statement: String
@@ -27,8 +29,11 @@ public struct Claim: Codable, Equatable, Sendable {
 
 /// Picks stored runs: those of `experiment` whose parameters equal every entry of `where`, and one measure of them.
 public struct Selector: Codable, Equatable, Sendable {
+    /// Name of the experiment whose runs are read.
     public var experiment: String
+    /// Key in the runs' `values` or `timings`.
     public var measure: String
+    /// Run parameters that must match exactly (e.g. kind, tokens, batch).
     public var `where`: [String: String]
 
     public init(from decoder: Decoder) throws {
@@ -58,9 +63,13 @@ public struct Metric: Codable, Equatable, Sendable {
     /// `value` (a), `ratio` (a / b), `difference` (a − b), or `slope` (log-log slope of a against parameter `x`
     /// over the upper half of the measured x range, i.e. x ≥ √(min·max)).
     public enum Kind: String, Codable, CaseIterable, Sendable { case value, ratio, difference, slope }
+    /// How the selected numbers are combined.
     public var type: Kind
+    /// The (first) selected measure.
     public var a: Selector
+    /// The second measure of a ratio or difference.
     public var b: Selector?
+    /// The run parameter used as x by a slope (e.g. "length").
     public var x: String?
 
     public init(from decoder: Decoder) throws {
@@ -142,9 +151,13 @@ public struct Metric: Codable, Equatable, Sendable {
 /// A metric compared with a threshold: `atMost` or `atLeast` (exactly one). Values within `margin` of
 /// the threshold are too close to call and make the claim inconclusive.
 public struct Check: Codable, Equatable, Sendable {
+    /// The number checked.
     public var metric: Metric
+    /// Upper threshold (passes when metric ≤ atMost).
     public var atMost: Double?
+    /// Lower threshold (passes when metric ≥ atLeast).
     public var atLeast: Double?
+    /// Half-width of the too-close-to-call band around the threshold.
     public var margin: Double
 
     public init(from decoder: Decoder) throws {

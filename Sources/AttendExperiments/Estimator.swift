@@ -13,6 +13,7 @@ public struct Estimator: Sendable {
     /// Resident bytes of the process before the run (libraries, data already loaded).
     public var baseBytes: Double
 
+    /// An estimator for a machine with the given peak and baseline memory.
     public init(peakGFLOPs: Double, baseBytes: Double) {
         self.peakGFLOPs = peakGFLOPs
         self.baseBytes = baseBytes

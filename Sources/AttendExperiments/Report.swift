@@ -8,10 +8,14 @@ public struct Report {
     /// Section-heading language: English (default) or the template's German.
     public enum Language: String, CaseIterable, Sendable { case en, de }
 
+    /// The study the report is about (as stored with the results).
     public var study: Study
+    /// The stored results; verdicts are computed from them.
     public var records: [RunRecord]
+    /// Language of the section headings.
     public var language: Language
 
+    /// A report of `study` from `records`.
     public init(study: Study, records: [RunRecord], language: Language = .en) {
         self.study = study
         self.records = records

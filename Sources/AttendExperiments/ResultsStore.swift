@@ -3,10 +3,14 @@ import Foundation
 
 /// The runner's forecast for one run, made (and stored) before the run starts.
 public struct Estimate: Codable, Equatable, Sendable {
+    /// Forecast wall time.
     public var seconds: Double
+    /// Forecast peak resident memory.
     public var bytes: Double
+    /// Forecast floating-point operations (2 per multiply–add).
     public var flops: Double
 
+    /// A forecast.
     public init(seconds: Double, bytes: Double, flops: Double) {
         self.seconds = seconds; self.bytes = bytes; self.flops = flops
     }
@@ -15,10 +19,15 @@ public struct Estimate: Codable, Equatable, Sendable {
 /// What one finished run produced: deterministic `values` and `curves` (same seed ⇒ same numbers),
 /// machine-dependent `timings` and `timingCurves`, and the resources it used next to the estimate.
 public struct RunRecord: Codable, Equatable, Sendable {
+    /// The run's stable id (`RunSpec.id`).
     public var id: String
+    /// Name of the run's experiment.
     public var experiment: String
+    /// What the run measured.
     public var task: TaskKind
+    /// The run's parameters (kind, length, seed, …).
     public var parameters: [String: String]
+    /// Fingerprint of the spec that produced the record (`RunSpec.fingerprint`).
     public var fingerprint: String
     /// Results that depend only on the spec and the seed (losses, bits/dim).
     public var values: [String: Double]
@@ -28,14 +37,20 @@ public struct RunRecord: Codable, Equatable, Sendable {
     public var curves: [String: [[Double]]]
     /// Machine-dependent series, e.g. `msPerToken` as [[position, ms]].
     public var timingCurves: [String: [[Double]]]
+    /// The forecast made before the run.
     public var estimate: Estimate
+    /// Measured wall time of the whole run.
     public var wallSeconds: Double
     /// Peak resident set size of the process during the run (VmHWM, reset before the run).
     public var peakResidentBytes: Double
+    /// Estimated floating-point operations of the run (from the shapes).
     public var flops: Double
+    /// CPU model and thread count.
     public var machine: String
+    /// ISO 8601 time the run finished.
     public var finishedAt: String
 
+    /// A record with every field given.
     public init(id: String, experiment: String, task: TaskKind, parameters: [String: String], fingerprint: String,
                 values: [String: Double], timings: [String: Double], curves: [String: [[Double]]], timingCurves: [String: [[Double]]],
                 estimate: Estimate, wallSeconds: Double, peakResidentBytes: Double, flops: Double, machine: String, finishedAt: String) {
@@ -61,8 +76,10 @@ public struct RunRecord: Codable, Equatable, Sendable {
 /// `plan.json` (estimates made before running) and `results.jsonl` (one `RunRecord` per line).
 /// Every write replaces the file atomically, so a killed runner leaves only whole records.
 public struct ResultsStore {
+    /// The results folder.
     public let folder: URL
 
+    /// The store in `folder` (created on first write).
     public init(folder: URL) { self.folder = folder }
 
     var resultsURL: URL { folder.appendingPathComponent("results.jsonl") }

@@ -13,7 +13,9 @@ import Glibc
 /// fingerprint), forecasts each run before starting it, measures wall time and peak memory, and
 /// optionally takes only one shard of the runs (`--shard i/n`).
 public struct Runner {
+    /// The study whose runs are run.
     public var study: Study
+    /// Where finished runs are recorded.
     public var store: ResultsStore
     /// Package root: data paths in the spec are relative to it.
     public var root: URL
@@ -24,6 +26,7 @@ public struct Runner {
     /// Only forecast: print and store the plan, run nothing.
     public var dryRun = false
 
+    /// A runner of `study` into `store`.
     public init(study: Study, store: ResultsStore, root: URL, shard: (index: Int, count: Int)? = nil, log: @escaping (String) -> Void = { _ in }) {
         self.study = study; self.store = store; self.root = root; self.shard = shard; self.log = log
     }
@@ -54,8 +57,11 @@ public struct Runner {
 
     /// What `run()` did.
     public struct Summary {
+        /// Runs executed now.
         public var ran: Int
+        /// Runs of this shard already stored.
         public var skipped: Int
+        /// Wall time of this invocation.
         public var seconds: Double
     }
 

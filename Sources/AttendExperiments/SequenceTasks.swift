@@ -8,9 +8,13 @@ import Foundation
 /// A batch of token sequences for next-token training: inputs and targets [batch · length] row-major;
 /// a target of −1 is ignored by the loss.
 public struct SequenceBatch: Sendable {
+    /// Input tokens [batch · length].
     public var inputs: [Int32]
+    /// Next-token targets [batch · length]; −1 is ignored.
     public var targets: [Int32]
+    /// Sequences in the batch.
     public var batch: Int
+    /// Tokens per sequence.
     public var length: Int
 }
 
@@ -18,14 +22,18 @@ public struct SequenceBatch: Sendable {
 /// symbols from an alphabet of `symbols`, a separator, then the same sequence again; the loss counts
 /// only the copied part. Tokens: 0 = separator, 1…symbols = symbols, symbols+1 = padding.
 public struct CopyTask: Sendable {
+    /// Longest symbol sequence before the separator.
     public var maxSymbols: Int
+    /// Alphabet size.
     public var symbols: Int
 
+    /// A copy task with sequences of 1…`maxSymbols` symbols from `symbols`.
     public init(maxSymbols: Int, symbols: Int) {
         self.maxSymbols = maxSymbols
         self.symbols = symbols
     }
 
+    /// Symbols plus separator and padding.
     public var vocabSize: Int { symbols + 2 }
     /// Input length: longest sequence, separator, its copy (the last token is never an input).
     public var length: Int { 2 * maxSymbols + 1 }
@@ -49,11 +57,16 @@ public struct CopyTask: Sendable {
 /// Images as pixel sequences for autoregressive modelling: the shipped 14×14 MNIST at 16 grey levels
 /// (`Data/mnist14`, see its SOURCE.md). Token 16 starts every image; bits/dim = loss / ln 2.
 public struct PixelImages: Sendable {
+    /// Image side and grey levels of the shipped data.
     public static let side = 14, levels = 16
+    /// Training images, 196 pixel values in 0…15 each.
     public let train: [[UInt8]]
+    /// Test images.
     public let test: [[UInt8]]
 
+    /// Grey levels plus the start token.
     public var vocabSize: Int { Self.levels + 1 }
+    /// Pixels per image (the sequence length).
     public var length: Int { Self.side * Self.side }
 
     /// Reads `folder/train-6000.bin` and `folder/test-1000.bin` (98 bytes per image, two pixels per byte).
@@ -92,19 +105,28 @@ public struct PixelImages: Sendable {
 /// A plain training loop for token-sequence tasks (copy, pixels): AdamW with warm-up + cosine decay,
 /// gradient clipping, evaluation on fixed batches. (Character LMs use `Trainer`.)
 public struct SequenceTraining {
+    /// Model trained.
     public var config: ModelConfig
+    /// Optimisation settings.
     public var training: TrainingSpec
+    /// Seed of initialisation, data order and dropout.
     public var seed: UInt64
 
     /// Loss curves and throughput of a finished training run.
     public struct Outcome {
+        /// [step, mean training loss since the previous evaluation].
         public var trainLoss: [[Double]] = []
+        /// [step, evaluation loss], starting at step 0.
         public var evalLoss: [[Double]] = []
+        /// The last evaluation loss.
         public var finalEvalLoss = Double.nan
+        /// Training throughput (optimisation steps only).
         public var tokensPerSecond = 0.0
+        /// The trained model.
         public var model: DecoderOnly?
     }
 
+    /// A training run of `config` with `training` from `seed`.
     public init(config: ModelConfig, training: TrainingSpec, seed: UInt64) {
         self.config = config; self.training = training; self.seed = seed
     }

@@ -2,10 +2,14 @@ import Foundation
 
 /// A mistake in a study spec file: which file, which field (a path such as `runs[2].kinds[0]`) and what is allowed.
 public struct SpecError: Error, CustomStringConvertible, Equatable {
+    /// Path of the spec file.
     public var file: String
+    /// Field path inside it, e.g. `experiments[2].kinds[0]`.
     public var field: String
+    /// What is wrong and what is allowed.
     public var message: String
 
+    /// An error about `field` of `file`.
     public init(file: String, field: String, message: String) {
         self.file = file
         self.field = field

@@ -11,13 +11,17 @@ public enum Scale: String, Codable, CaseIterable, Sendable {
 public struct Study: Codable, Equatable, Sendable {
     /// Folder name under `Experiments/`, e.g. `linear-attention`.
     public var name: String
+    /// Title of the study (the paper's title).
     public var title: String
+    /// The replicated paper.
     public var paper: Paper
+    /// The claims tested, in report order.
     public var claims: [Claim]
     /// Prose for the report's sections (keys in `Study.textKeys`); optional per key.
     public var text: [String: String]
     /// Which scale `experiments` belongs to.
     public var scale: Scale
+    /// The experiments of this scale.
     public var experiments: [Experiment]
 
     /// The prose keys a study may fill in.
@@ -26,9 +30,13 @@ public struct Study: Codable, Equatable, Sendable {
 
     /// The paper a study replicates.
     public struct Paper: Codable, Equatable, Sendable {
+        /// Paper title.
         public var title: String
+        /// Author list.
         public var authors: String
+        /// Where and when it appeared.
         public var venue: String
+        /// Where to read it.
         public var url: String
     }
 
@@ -126,11 +134,16 @@ extension Study.Paper {
 
 /// A decoder-only model shape inside a spec (vocabulary and context length come from the task).
 public struct ModelShape: Codable, Equatable, Sendable {
+    /// Transformer blocks.
     public var numLayers: Int
+    /// Attention heads per block.
     public var numHeads: Int
+    /// Width C.
     public var modelDim: Int
+    /// Feed-forward width (default 4·C).
     public var hiddenDim: Int?
 
+    /// A model shape.
     public init(numLayers: Int, numHeads: Int, modelDim: Int, hiddenDim: Int? = nil) {
         self.numLayers = numLayers; self.numHeads = numHeads; self.modelDim = modelDim; self.hiddenDim = hiddenDim
     }
@@ -147,11 +160,17 @@ public struct ModelShape: Codable, Equatable, Sendable {
 
 /// Optimisation settings of a training experiment.
 public struct TrainingSpec: Codable, Equatable, Sendable {
+    /// Sequences per optimisation step.
     public var batchSize: Int
+    /// Optimisation steps.
     public var steps: Int
+    /// Peak learning rate (cosine decay to a tenth).
     public var learningRate: Float
+    /// Linear warm-up steps.
     public var warmupSteps: Int
+    /// AdamW weight decay (matrices only).
     public var weightDecay: Float
+    /// Global gradient-norm clip (0 disables).
     public var gradClip: Float
     /// Steps between evaluations (the loss curves' resolution).
     public var evalInterval: Int
@@ -184,7 +203,9 @@ public enum CacheMode: String, Codable, CaseIterable, Sendable {
 
 /// One (attention kind, cache mode) pair of a generation experiment.
 public struct GenerationVariant: Codable, Equatable, Sendable {
+    /// Attention mechanism.
     public var kind: AttentionKind
+    /// Recurrent state or recomputation.
     public var cache: CacheMode
 
     public init(from decoder: Decoder) throws {
@@ -216,33 +237,50 @@ public enum TaskKind: String, Codable, CaseIterable, Sendable {
 /// One experiment of a scale file; it expands into runs (one per kind × length, variant × tokens × batch,
 /// or kind × seed). Fields not used by its task are rejected.
 public struct Experiment: Codable, Equatable, Sendable {
+    /// Unique name within the scale (claims select runs by it).
     public var name: String
+    /// What the experiment measures.
     public var task: TaskKind
+    /// Attention kinds compared (one run each, times seeds or lengths).
     public var kinds: [AttentionKind] = []
     // attention-scaling
+    /// attention-scaling: sequence lengths T.
     public var lengths: [Int] = []
+    /// attention-scaling: batch B.
     public var batch = 1
+    /// attention-scaling: heads H.
     public var heads = 8
+    /// attention-scaling: head width D.
     public var headDim = 64
+    /// attention-scaling: timed calls (the best is kept).
     public var repeats = 2
     // generation
+    /// generation: (kind, cache) pairs compared.
     public var variants: [GenerationVariant] = []
+    /// generation: tokens generated per sequence.
     public var tokens: [Int] = []
+    /// generation: sequences generated at once.
     public var batches: [Int] = []
     /// Tokens per timing window (generation with state) or prefix lengths measured (recompute).
     public var window = 16
+    /// generation without a cache: prefix lengths timed (evenly spaced).
     public var measuredPrefixes = 4
     // training tasks
+    /// Model shape (generation and training tasks).
     public var model: ModelShape?
+    /// Optimisation settings (training tasks).
     public var training: TrainingSpec?
+    /// Seeds (one run per kind and seed).
     public var seeds: [Int] = [1]
     /// copy: longest symbol sequence and alphabet size.
     public var maxSymbols = 0
+    /// copy: alphabet size.
     public var symbols = 10
     /// pixels / char-lm: data file or folder (relative to the package root).
     public var data = ""
     /// char-lm: context length; pixels: images used for the final test bits/dim.
     public var contextLength = 0
+    /// pixels: test images in the final bits/dim.
     public var testImages = 0
 
     static let common = ["name", "task"]
@@ -365,6 +403,7 @@ public struct Experiment: Codable, Equatable, Sendable {
 
 /// One run: an experiment with its varying parameters fixed (kind, length, seed, …).
 public struct RunSpec: Sendable {
+    /// The experiment the run belongs to.
     public var experiment: Experiment
     /// The values that distinguish this run inside its experiment (claims select runs by them).
     public var parameters: [String: String]
@@ -389,6 +428,8 @@ public struct RunSpec: Sendable {
         return String(hash, radix: 16)
     }
 
+    /// The run's attention kind (softmax if it has none).
     public var kind: AttentionKind { AttentionKind(rawValue: parameters["kind"] ?? "") ?? .softmax }
+    /// An integer parameter (0 if absent).
     public func int(_ key: String) -> Int { Int(parameters[key] ?? "") ?? 0 }
 }
