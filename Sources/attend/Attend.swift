@@ -6,7 +6,7 @@ import Foundation
 struct AttendCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "attend",
-        abstract: "Build, train, sample and benchmark attention-based sequence models on the CPU.",
+        abstract: "Build, train, sample and benchmark attention-based sequence models on the CPU, and replicate papers' claims.",
         subcommands: [Train.self, Generate.self, Bench.self, Replicate.self, ReportCommand.self])
 }
 
