@@ -39,6 +39,7 @@ let package = Package(
         .testTarget(name: "AttendDataTests", dependencies: ["AttendData"], swiftSettings: nativeFlags),
         .testTarget(name: "AttendNNTests", dependencies: ["AttendNN", "AttendModels"], swiftSettings: nativeFlags),
         .testTarget(name: "AttendTrainTests", dependencies: ["Attend"], swiftSettings: nativeFlags),
+        .testTarget(name: "AttendExperimentsTests", dependencies: ["Attend"], swiftSettings: nativeFlags),
     ],
     // Kernels share raw pointers across DispatchQueue.concurrentPerform workers by design;
     // Swift 5 mode keeps those data-race checks as the warnings they are for this code.

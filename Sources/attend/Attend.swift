@@ -6,8 +6,8 @@ import Foundation
 struct AttendCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "attend",
-        abstract: "Build, train, sample and benchmark attention-based sequence models on the CPU.",
-        subcommands: [Train.self, Generate.self, Bench.self])
+        abstract: "Build, train, sample and benchmark attention-based sequence models on the CPU, and replicate papers' claims.",
+        subcommands: [Train.self, Generate.self, Bench.self, Replicate.self, ReportCommand.self])
 }
 
 /// Runs `body`, turning the library's user-facing errors into a clean message and exit code 1.

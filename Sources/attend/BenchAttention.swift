@@ -77,43 +77,13 @@ extension Bench {
 
         /// Best forward+backward time (ms) and peak tensor memory (MB) for one kind at length t.
         func timeForwardBackward(kind: AttentionKind, length t: Int) -> (Double, Double) {
-            var rng = RandomGenerator(seed: 1)
-            let shape = [1, 8, t, 64]
-            let q = Tensor.normal(shape, rng: &rng, requiresGrad: true), k = Tensor.normal(shape, rng: &rng, requiresGrad: true)
-            let v = Tensor.normal(shape, rng: &rng, requiresGrad: true)
-            let seed = Tensor(repeating: 1, shape: shape)
-            let mechanism = kind.mechanism
-            // First call: fresh buffers, so the pool's peak counts exactly what forward+backward holds.
-            BufferPool.shared.drain()
-            let base = BufferPool.shared.liveBytes
-            BufferPool.shared.resetPeak()
-            mechanism(queries: q, keys: k, values: v, mask: .causal).backward(seed: seed)
-            let peak = BufferPool.shared.peakLiveBytes - base
-            for x in [q, k, v] { x.grad = nil }
-            // Timed calls reuse the pooled buffers, as every training step after the first does.
-            var best = Double.infinity
-            for _ in 0..<(t >= 8192 ? 2 : 3) {
-                let start = DispatchTime.now().uptimeNanoseconds
-                mechanism(queries: q, keys: k, values: v, mask: .causal).backward(seed: seed)
-                best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-6)
-                for x in [q, k, v] { x.grad = nil }
-            }
-            return (best, Double(peak) / 1e6)
+            let (ms, bytes) = AttentionTiming.forwardBackward(kind: kind, length: t)
+            return (ms, bytes / 1e6)
         }
 
         /// Mean milliseconds per generated token (all `batch` sequences advance one position) at `context`.
         func timeGeneration(kind: AttentionKind, batch: Int, context: Int) throws -> Double {
-            var rng = RandomGenerator(seed: 2)
-            let config = ModelConfig(vocabSize: 256, contextLength: context + tokens + 1, modelDim: 256, numHeads: 8, numLayers: 4, attention: kind)
-            let model = try DecoderOnly(config, rng: &rng)
-            return withoutGradients {
-                let stepper = model.makeStepper(batch: batch)
-                let ids = [Int32](repeating: 7, count: batch)
-                for _ in 0..<context { _ = stepper.step(ids) }
-                let start = DispatchTime.now().uptimeNanoseconds
-                for _ in 0..<tokens { _ = stepper.step(ids) }
-                return Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-6 / Double(tokens)
-            }
+            try AttentionTiming.generationStep(kind: kind, batch: batch, context: context, tokens: tokens)
         }
     }
 }

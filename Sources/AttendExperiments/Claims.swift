@@ -1,0 +1,206 @@
+import Foundation
+
+/// A claim of the paper with the checks that decide it; its verdict is computed from stored results.
+public struct Claim: Codable, Equatable, Sendable {
+    /// Short label, e.g. "1".
+    public var id: String
+    /// One-line name of the claim.
+    public var title: String
+    /// The claim in the report's words.
+    public var statement: String
+    /// What the paper reports (quoted in the report).
+    public var paper: String
+    /// All must pass for "supported".
+    public var checks: [Check]
+    /// Preconditions (e.g. "softmax learned the task"); a failed one makes the verdict inconclusive.
+    public var requires: [Check]
+    /// Reported under "Additional results" instead of "Results".
+    public var additional: Bool
+
+    public init(from decoder: Decoder) throws {
+        let c = try StrictContainer(decoder, allowed: ["id", "title", "statement", "paper", "checks", "requires", "additional"])
+        id = try c("id"); title = try c("title"); statement = try c("statement"); paper = try c("paper")
+        checks = try c("checks")
+        if checks.isEmpty { throw c.invalid("checks", "must list at least one check") }
+        requires = try c.optional("requires") ?? []
+        additional = try c.optional("additional") ?? false
+    }
+}
+
+/// Picks stored runs: those of `experiment` whose parameters equal every entry of `where`, and one measure of them.
+public struct Selector: Codable, Equatable, Sendable {
+    /// Name of the experiment whose runs are read.
+    public var experiment: String
+    /// Key in the runs' `values` or `timings`.
+    public var measure: String
+    /// Run parameters that must match exactly (e.g. kind, tokens, batch).
+    public var `where`: [String: String]
+
+    public init(from decoder: Decoder) throws {
+        let c = try StrictContainer(decoder, allowed: ["experiment", "measure", "where"])
+        experiment = try c("experiment"); measure = try c("measure")
+        `where` = try c.optional("where") ?? [:]
+    }
+
+    func matches(_ r: RunRecord) -> Bool {
+        r.experiment == experiment && `where`.allSatisfy { r.parameters[$0.key] == $0.value }
+    }
+
+    /// Mean of the measure over matching runs (seeds), nil if none has it.
+    func mean(_ records: [RunRecord]) -> Double? {
+        let v = records.filter(matches).compactMap { $0.measure(measure) }.filter(\.isFinite)
+        return v.isEmpty ? nil : v.reduce(0, +) / Double(v.count)
+    }
+
+    var label: String {
+        let w = `where`.keys.sorted().map { "\($0)=\(`where`[$0]!)" }.joined(separator: ", ")
+        return "\(measure) [\(experiment)\(w.isEmpty ? "" : ": " + w)]"
+    }
+}
+
+/// A number computed from stored results.
+public struct Metric: Codable, Equatable, Sendable {
+    /// `value` (a), `ratio` (a / b), `difference` (a − b), or `slope` (log-log slope of a against parameter `x`
+    /// over the upper half of the measured x range, i.e. x ≥ √(min·max)).
+    public enum Kind: String, Codable, CaseIterable, Sendable { case value, ratio, difference, slope }
+    /// How the selected numbers are combined.
+    public var type: Kind
+    /// The (first) selected measure.
+    public var a: Selector
+    /// The second measure of a ratio or difference.
+    public var b: Selector?
+    /// The run parameter used as x by a slope (e.g. "length").
+    public var x: String?
+
+    public init(from decoder: Decoder) throws {
+        let c0 = try StrictContainer(decoder, allowed: ["type", "a", "b", "x"])
+        type = Kind(rawValue: try c0.choice("type", from: Kind.allCases.map(\.rawValue)))!
+        a = try c0("a")
+        switch type {
+        case .value:
+            if c0.has("b") || c0.has("x") { throw c0.invalid(c0.has("b") ? "b" : "x", "not used by a 'value' metric (only 'a')") }
+        case .ratio, .difference:
+            b = try c0("b")
+            if c0.has("x") { throw c0.invalid("x", "not used by a '\(type.rawValue)' metric (only 'a' and 'b')") }
+        case .slope:
+            x = try c0("x")
+            if c0.has("b") { throw c0.invalid("b", "not used by a 'slope' metric (only 'a' and 'x')") }
+        }
+    }
+
+    var selectors: [Selector] { [a] + (b.map { [$0] } ?? []) }
+
+    /// The metric's value, or nil when the results lack the runs it needs.
+    public func evaluate(_ records: [RunRecord]) -> Double? {
+        switch type {
+        case .value: return a.mean(records)
+        case .ratio:
+            guard let p = a.mean(records), let q = b!.mean(records), q != 0 else { return nil }
+            return p / q
+        case .difference:
+            guard let p = a.mean(records), let q = b!.mean(records) else { return nil }
+            return p - q
+        case .slope:
+            return Metric.upperHalfSlope(points(records))?.slope
+        }
+    }
+
+    /// (x, mean measure) points of a slope metric, sorted by x.
+    public func points(_ records: [RunRecord]) -> [(Double, Double)] {
+        var groups: [Double: [Double]] = [:]
+        for r in records where a.matches(r) {
+            if let xs = r.parameters[x ?? ""], let xv = Double(xs), let y = r.measure(a.measure), y.isFinite, y > 0 { groups[xv, default: []].append(y) }
+        }
+        return groups.keys.sorted().map { ($0, groups[$0]!.reduce(0, +) / Double(groups[$0]!.count)) }
+    }
+
+    /// Least-squares fit of log y = slope · log x + intercept (natural logs).
+    public static func logLogFit(_ points: [(Double, Double)]) -> (slope: Double, intercept: Double)? {
+        let p = points.filter { $0.0 > 0 && $0.1 > 0 }
+        guard p.count >= 2 else { return nil }
+        let xs = p.map { log($0.0) }, ys = p.map { log($0.1) }
+        let mx = xs.reduce(0, +) / Double(xs.count), my = ys.reduce(0, +) / Double(ys.count)
+        var sxy = 0.0, sxx = 0.0
+        for (x, y) in zip(xs, ys) { sxy += (x - mx) * (y - my); sxx += (x - mx) * (x - mx) }
+        guard sxx > 0 else { return nil }
+        let slope = sxy / sxx
+        return (slope, my - slope * mx)
+    }
+
+    /// The fit over the points with x ≥ √(min x · max x) (the upper half on a log axis), where the
+    /// asymptotic cost dominates fixed overheads; falls back to all points if fewer than two remain.
+    public static func upperHalfSlope(_ points: [(Double, Double)]) -> (slope: Double, intercept: Double, from: Double)? {
+        guard let lo = points.map(\.0).min(), let hi = points.map(\.0).max() else { return nil }
+        let mid = (lo * hi).squareRoot()
+        let upper = points.filter { $0.0 >= mid * (1 - 1e-9) }
+        let use = upper.count >= 2 ? upper : points
+        return logLogFit(use).map { ($0.slope, $0.intercept, use.map(\.0).min()!) }
+    }
+
+    /// Human-readable description of the metric.
+    public var label: String {
+        switch type {
+        case .value: return a.label
+        case .ratio: return "\(a.label) ÷ \(b!.label)"
+        case .difference: return "\(a.label) − \(b!.label)"
+        case .slope: return "log-log slope of \(a.label) vs \(x ?? "?") (upper half of the \(x ?? "?") range)"
+        }
+    }
+}
+
+/// A metric compared with a threshold: `atMost` or `atLeast` (exactly one). Values within `margin` of
+/// the threshold are too close to call and make the claim inconclusive.
+public struct Check: Codable, Equatable, Sendable {
+    /// The number checked.
+    public var metric: Metric
+    /// Upper threshold (passes when metric ≤ atMost).
+    public var atMost: Double?
+    /// Lower threshold (passes when metric ≥ atLeast).
+    public var atLeast: Double?
+    /// Half-width of the too-close-to-call band around the threshold.
+    public var margin: Double
+
+    public init(from decoder: Decoder) throws {
+        let c = try StrictContainer(decoder, allowed: ["metric", "atMost", "atLeast", "margin"])
+        metric = try c("metric")
+        atMost = try c.optional("atMost"); atLeast = try c.optional("atLeast")
+        if (atMost == nil) == (atLeast == nil) { throw c.invalid("atMost", "give exactly one of atMost and atLeast") }
+        margin = try c.optional("margin") ?? 0
+        if !(margin >= 0) { throw c.invalid("margin", "must be ≥ 0, got \(margin)") }
+    }
+
+    /// Outcome of a check.
+    public enum Outcome: String, Codable, Sendable { case pass, fail, close, missing }
+
+    /// The metric's value and whether it passes.
+    public func evaluate(_ records: [RunRecord]) -> (value: Double?, outcome: Outcome) {
+        guard let v = metric.evaluate(records), v.isFinite else { return (nil, .missing) }
+        let threshold = atMost ?? atLeast!
+        if abs(v - threshold) <= margin { return (v, .close) }
+        let ok = atMost != nil ? v <= threshold : v >= threshold
+        return (v, ok ? .pass : .fail)
+    }
+
+    /// "≤ 1.3" or "≥ 10", with the margin.
+    public var thresholdText: String {
+        let t = atMost.map { "≤ \(Report.number($0))" } ?? "≥ \(Report.number(atLeast!))"
+        return margin > 0 ? "\(t) (± \(Report.number(margin)) too close to call)" : t
+    }
+}
+
+/// A claim's verdict at the scale that was run.
+public enum Verdict: String, Codable, Sendable {
+    case supported, notSupported = "not supported", inconclusive
+
+    /// Decides a claim: a missing number, a failed precondition or a value too close to its threshold ⇒
+    /// inconclusive; otherwise any failed check ⇒ not supported; all passed ⇒ supported.
+    public static func decide(_ claim: Claim, records: [RunRecord]) -> Verdict {
+        let pre = claim.requires.map { $0.evaluate(records).outcome }
+        if pre.contains(where: { $0 != .pass }) { return .inconclusive }
+        let outcomes = claim.checks.map { $0.evaluate(records).outcome }
+        if outcomes.contains(.missing) { return .inconclusive }
+        if outcomes.contains(.fail) { return .notSupported }
+        if outcomes.contains(.close) { return .inconclusive }
+        return .supported
+    }
+}

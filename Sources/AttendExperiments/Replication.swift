@@ -1,0 +1,42 @@
+import Foundation
+
+/// The two commands of the experiment system as library calls: run a study's missing runs and write
+/// its report (`attend replicate`), and rewrite a report from stored results, optionally merging
+/// shards first (`attend report`).
+public enum Replication {
+    /// Default results folder of a study at a scale: `reports/<study>` for full, `reports/<study>-<scale>` otherwise.
+    public static func defaultFolder(study: String, scale: Scale, root: URL) -> URL {
+        root.appendingPathComponent("reports").appendingPathComponent(scale == .full ? study : "\(study)-\(scale.rawValue)")
+    }
+
+    /// Loads `Experiments/<study>` under `root`, runs what is missing into `out` and writes the report there
+    /// (with `dryRun`, only prints and stores the forecast).
+    @discardableResult
+    public static func replicate(study name: String, scale: Scale, root: URL, out: URL? = nil, shard: (index: Int, count: Int)? = nil,
+                                 language: Report.Language = .en, dryRun: Bool = false,
+                                 log: @escaping (String) -> Void = { _ in }) throws -> (Runner.Summary, URL) {
+        let folder = root.appendingPathComponent("Experiments").appendingPathComponent(name)
+        guard FileManager.default.fileExists(atPath: folder.path) else {
+            let known = (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("Experiments").path))?.sorted() ?? []
+            throw SpecError(file: folder.path, field: "", message: "no such study; studies under Experiments/: \(known.isEmpty ? "none (run from the package root)" : known.joined(separator: ", "))")
+        }
+        let study = try Study.load(folder: folder, scale: scale)
+        let target = out ?? defaultFolder(study: name, scale: scale, root: root)
+        let store = ResultsStore(folder: target)
+        var runner = Runner(study: study, store: store, root: root, shard: shard, log: log)
+        runner.dryRun = dryRun
+        let summary = try runner.run()
+        if dryRun { return (summary, target) }
+        try Report(study: study, records: try store.records(), language: language).write(to: target)
+        log("wrote \(target.path)/report.md")
+        return (summary, target)
+    }
+
+    /// Rewrites the report in `folder` from its stored results; with `merge`, first combines those
+    /// results folders (shards) into `folder`.
+    public static func report(folder: URL, merge: [URL] = [], language: Report.Language = .en) throws {
+        let store = ResultsStore(folder: folder)
+        let study = merge.isEmpty ? try store.loadStudy() : try store.merge(merge)
+        try Report(study: study, records: try store.records(), language: language).write(to: folder)
+    }
+}

@@ -1,0 +1,91 @@
+import Attend
+import Foundation
+import Testing
+
+func record(_ experiment: String, _ parameters: [String: String], values: [String: Double] = [:], timings: [String: Double] = [:]) -> RunRecord {
+    RunRecord(id: experiment + "/" + parameters.keys.sorted().map { "\($0)=\(parameters[$0]!)" }.joined(separator: ","),
+              experiment: experiment, task: .copy, parameters: parameters, fingerprint: "f", values: values, timings: timings,
+              curves: [:], timingCurves: [:], estimate: Estimate(seconds: 0, bytes: 0, flops: 0), wallSeconds: 0,
+              peakResidentBytes: 0, flops: 0, machine: "", finishedAt: "")
+}
+
+func claim(_ json: String) throws -> Claim { try JSONDecoder().decode(Claim.self, from: Data(json.utf8)) }
+
+@Suite("Claims and verdicts")
+struct ClaimTests {
+    @Test("log-log fit recovers the exponent of a power law")
+    func slopeFit() throws {
+        let quadratic = [128.0, 256, 512, 1024].map { ($0, 3 * $0 * $0) }
+        let fit = try #require(Metric.logLogFit(quadratic))
+        #expect(abs(fit.slope - 2) < 1e-9)
+        #expect(abs(exp(fit.intercept) - 3) < 1e-6)
+        // A constant overhead bends the small-T end; the upper half of the range sees the asymptote.
+        let withOverhead = [16.0, 32, 64, 128, 256, 512, 1024, 2048, 4096].map { ($0, 5000 + 0.01 * $0 * $0) }
+        let all = try #require(Metric.logLogFit(withOverhead)), upper = try #require(Metric.upperHalfSlope(withOverhead))
+        #expect(upper.from == 256)
+        #expect(upper.slope > all.slope)
+        #expect(upper.slope > 1.2 && upper.slope < 2)
+        #expect(Metric.logLogFit([(1, 1)]) == nil)
+    }
+
+    let ratioClaim = #"{"id": "c", "title": "t", "statement": "s", "paper": "p", "checks": [{"metric": {"type": "ratio", "a": {"experiment": "e", "measure": "loss", "where": {"kind": "linear"}}, "b": {"experiment": "e", "measure": "loss", "where": {"kind": "softmax"}}}, "atMost": 1.1, "margin": 0.02}], "requires": [{"metric": {"type": "value", "a": {"experiment": "e", "measure": "loss", "where": {"kind": "softmax"}}}, "atMost": 2}]}"#
+
+    @Test("verdicts follow from the numbers", arguments: [
+        (1.0, 1.05, Verdict.supported),
+        (1.0, 1.5, Verdict.notSupported),
+        (1.0, 1.11, Verdict.inconclusive),   // within the margin of 1.1
+        (3.0, 3.0, Verdict.inconclusive),    // precondition failed: softmax did not learn
+    ])
+    func verdicts(softmax: Double, linear: Double, expected: Verdict) throws {
+        let c = try claim(ratioClaim)
+        let records = [record("e", ["kind": "softmax", "seed": "1"], values: ["loss": softmax]),
+                       record("e", ["kind": "linear", "seed": "1"], values: ["loss": linear])]
+        #expect(Verdict.decide(c, records: records) == expected)
+    }
+
+    @Test("a missing run makes a claim inconclusive; seeds are averaged")
+    func missingAndSeeds() throws {
+        let c = try claim(ratioClaim)
+        #expect(Verdict.decide(c, records: [record("e", ["kind": "softmax", "seed": "1"], values: ["loss": 1])]) == .inconclusive)
+        let seeds = [record("e", ["kind": "softmax", "seed": "1"], values: ["loss": 1]), record("e", ["kind": "softmax", "seed": "2"], values: ["loss": 3]),
+                     record("e", ["kind": "linear", "seed": "1"], values: ["loss": 2.1])]
+        #expect(abs((c.checks[0].metric.evaluate(seeds) ?? 0) - 1.05) < 1e-12)
+    }
+
+    @Test("slope metrics read x from the run parameters")
+    func slopeMetric() throws {
+        let c = try claim(#"{"id": "c", "title": "t", "statement": "s", "paper": "p", "checks": [{"metric": {"type": "slope", "a": {"experiment": "s", "measure": "ms", "where": {"kind": "softmax"}}, "x": "length"}, "atLeast": 1.7}]}"#)
+        let quadratic = [64, 128, 256, 512].map { record("s", ["kind": "softmax", "length": "\($0)"], timings: ["ms": Double($0 * $0)]) }
+        let linear = [64, 128, 256, 512].map { record("s", ["kind": "softmax", "length": "\($0)"], timings: ["ms": Double($0)]) }
+        #expect(Verdict.decide(c, records: quadratic) == .supported)
+        #expect(Verdict.decide(c, records: linear) == .notSupported)
+    }
+
+    @Test("copy-task batches hide everything but the copied symbols from the loss")
+    func copyTask() {
+        let task = CopyTask(maxSymbols: 5, symbols: 10)
+        var rng = RandomGenerator(seed: 3)
+        let b = task.batch(8, rng: &rng)
+        #expect(b.inputs.count == 8 * 11 && b.length == 11)
+        for row in 0..<8 {
+            let x = Array(b.inputs[(row * 11)..<((row + 1) * 11)]), y = Array(b.targets[(row * 11)..<((row + 1) * 11)])
+            let n = x.firstIndex(of: 0)!
+            #expect(n >= 1 && n <= 5)
+            #expect(y.filter { $0 >= 0 } == Array(x[0..<n]))          // targets are exactly the copied symbols
+            #expect(y[0..<n].allSatisfy { $0 == -1 })                   // no loss on the random prefix
+        }
+    }
+
+    @Test("shards split the runs deterministically and cover each run once")
+    func shardAssignment() throws {
+        let study = try Study.load(folder: packageRoot.appendingPathComponent("Experiments/linear-attention"), scale: .full)
+        let runs = study.runs
+        let flops = runs.map { Estimator(peakGFLOPs: 1, baseBytes: 0).estimate($0, vocab: 256).flops }
+        let owner = Runner.assign(runs, flops: flops, shards: 3)
+        #expect(owner == Runner.assign(runs, flops: flops, shards: 3))
+        #expect(Set(owner) == [0, 1, 2])
+        var load = [0.0, 0, 0]
+        for (i, s) in owner.enumerated() { load[s] += flops[i] }
+        #expect(load.max()! <= load.reduce(0, +) / 3 + flops.max()!)  // list-scheduling bound
+    }
+}

@@ -1,0 +1,107 @@
+import Attend
+import Foundation
+import Testing
+
+/// The package root (Experiments/, Data/), found from this file's path.
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+func scratchFolder(_ name: String) -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("attend-exp-\(name)-\(UUID().uuidString.prefix(8))")
+    try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+@Suite("Study specs")
+struct SpecTests {
+    func experimentError(_ json: String) -> SpecError? {
+        do { _ = try Study.decodeScaleFile(json, file: "quick.json"); return nil } catch { return error as? SpecError }
+    }
+
+    @Test("an unknown key names the file, the field path and the allowed keys")
+    func unknownKey() throws {
+        let e = try #require(experimentError(#"{"experiments": [{"name": "s", "task": "attention-scaling", "kinds": ["linear"], "lengths": [8], "lenghts": [4]}]}"#))
+        #expect(e.file == "quick.json")
+        #expect(e.field == "experiments[0].lenghts")
+        #expect(e.message.contains("unknown key") && e.message.contains("lengths") && e.message.contains("headDim"))
+        #expect(e.description.hasPrefix("quick.json: field 'experiments[0].lenghts'"))
+    }
+
+    @Test("a key that belongs to another task is rejected")
+    func keyOfOtherTask() throws {
+        let e = try #require(experimentError(#"{"experiments": [{"name": "s", "task": "attention-scaling", "kinds": ["linear"], "lengths": [8], "training": {}}]}"#))
+        #expect(e.field == "experiments[0].training")
+    }
+
+    @Test("a missing field is named")
+    func missingField() throws {
+        let e = try #require(experimentError(#"{"experiments": [{"name": "s", "task": "attention-scaling", "kinds": ["linear"]}]}"#))
+        #expect(e.field == "experiments[0].lengths")
+        #expect(e.message.contains("missing"))
+    }
+
+    @Test("bad values list what is allowed", arguments: [
+        (#"{"experiments": [{"name": "s", "task": "attention-scaling", "kinds": ["linaer"], "lengths": [8]}]}"#, "experiments[0].kinds[0]", "softmax, linear"),
+        (#"{"experiments": [{"name": "s", "task": "sorting", "kinds": ["linear"]}]}"#, "experiments[0].task", "attention-scaling, generation, copy"),
+        (#"{"experiments": [{"name": "s", "task": "attention-scaling", "kinds": ["linear"], "lengths": [0, 8]}]}"#, "experiments[0].lengths", "positive integers"),
+        (#"{"experiments": [{"name": "s", "task": "attention-scaling", "kinds": ["linear"], "lengths": "8"}]}"#, "experiments[0].lengths", "a list"),
+        (#"{"experiments": [{"name": "g", "task": "generation", "variants": [{"kind": "linear", "cache": "kv"}], "tokens": [4], "batches": [1], "model": {"numLayers": 1, "numHeads": 2, "modelDim": 8}}]}"#, "experiments[0].variants[0].cache", "state, recompute"),
+        (#"{"experiments": [{"name": "c", "task": "copy", "kinds": ["linear"], "maxSymbols": 4, "model": {"numLayers": 1, "numHeads": 3, "modelDim": 8}, "training": {"batchSize": 1, "steps": 1, "learningRate": 0.1, "evalInterval": 1, "evalBatches": 1}}]}"#, "experiments[0].model.numHeads", "must divide modelDim"),
+        (#"{"experiments": [{"name": "c", "task": "copy", "kinds": ["linear"], "maxSymbols": 4, "model": {"numLayers": 1, "numHeads": 2, "modelDim": 8}, "training": {"batchSize": 1, "steps": 1, "learningRate": -1, "evalInterval": 1, "evalBatches": 1}}]}"#, "experiments[0].training.learningRate", "positive number"),
+    ])
+    func badValues(json: String, field: String, allowed: String) throws {
+        let e = try #require(experimentError(json))
+        #expect(e.field == field, "\(e)")
+        #expect(e.message.contains(allowed), "\(e)")
+    }
+
+    @Test("claims: a check needs exactly one of atMost/atLeast, and a metric type from the list")
+    func claimErrors() throws {
+        let base = #"{"name": "x", "title": "t", "paper": {"title": "p", "authors": "a", "venue": "v", "url": "u"}, "claims": [{"id": "1", "title": "t", "statement": "s", "paper": "p", "checks": [CHECK]}]}"#
+        func error(_ check: String) -> SpecError? {
+            do { _ = try Study.decodeStudyFile(base.replacingOccurrences(of: "CHECK", with: check), file: "study.json"); return nil } catch { return error as? SpecError }
+        }
+        let sel = #"{"experiment": "e", "measure": "m"}"#
+        let both = try #require(error(#"{"metric": {"type": "value", "a": \#(sel)}, "atMost": 1, "atLeast": 0}"#))
+        #expect(both.field == "claims[0].checks[0].atMost" && both.message.contains("exactly one"))
+        let type = try #require(error(#"{"metric": {"type": "mean", "a": \#(sel)}, "atMost": 1}"#))
+        #expect(type.field == "claims[0].checks[0].metric.type" && type.message.contains("value, ratio, difference, slope"))
+        let noB = try #require(error(#"{"metric": {"type": "ratio", "a": \#(sel)}, "atMost": 1}"#))
+        #expect(noB.field == "claims[0].checks[0].metric.b")
+        #expect(error(#"{"metric": {"type": "slope", "a": \#(sel), "x": "length"}, "atMost": 1}"#) == nil)
+    }
+
+    @Test("a study file that is not JSON, or missing, is reported with its path")
+    func unreadableFiles() throws {
+        let folder = scratchFolder("spec")
+        do { _ = try Study.load(folder: folder, scale: .quick); Issue.record("expected an error") } catch let e as SpecError {
+            #expect(e.file.hasSuffix("study.json") && e.message.contains("not found"))
+        }
+        try Data("{ not json".utf8).write(to: folder.appendingPathComponent("study.json"))
+        do { _ = try Study.load(folder: folder, scale: .quick); Issue.record("expected an error") } catch let e as SpecError {
+            #expect(e.message.contains("not valid JSON"))
+        }
+    }
+
+    @Test("the linear-attention study loads at every scale and its claims name existing experiments", arguments: Scale.allCases)
+    func shippedStudy(scale: Scale) throws {
+        let study = try Study.load(folder: packageRoot.appendingPathComponent("Experiments/linear-attention"), scale: scale)
+        #expect(study.claims.count == 5)
+        #expect(Set(study.runs.map(\.id)).count == study.runs.count)
+        // Round trip through the stored form (results folders keep the resolved study).
+        let data = try JSONEncoder().encode(study)
+        #expect(try JSONDecoder().decode(Study.self, from: data) == study)
+    }
+
+    @Test("adding a kind keeps the other runs' fingerprints (they are not re-run); changing a setting changes them")
+    func fingerprints() throws {
+        let study = try Study.load(folder: packageRoot.appendingPathComponent("Experiments/linear-attention"), scale: .quick)
+        var e = try #require(study.experiments.first { $0.name == "copy" })
+        let before = Dictionary(uniqueKeysWithValues: e.runs().map { ($0.id, $0.fingerprint) })
+        e.kinds.append(.linearFavor)
+        let after = Dictionary(uniqueKeysWithValues: e.runs().map { ($0.id, $0.fingerprint) })
+        #expect(after.count == before.count + 1)
+        for (id, f) in before { #expect(after[id] == f) }
+        e.training!.steps += 1
+        for run in e.runs() { #expect(before[run.id].map { $0 != run.fingerprint } ?? true) }
+    }
+}
