@@ -151,6 +151,7 @@ public final class TranslationTrainer {
 
     /// Loss of `batch` with its gradient added into the master model, computed in row shards on all cores.
     public func computeGradients(_ batch: TranslationBatch) -> Float {
+        let replicas = self.replicas
         let shards = min(replicas.count + 1, batch.batchSize)
         let parts = (0..<shards).map { s in batch.rows((batch.batchSize * s / shards)..<(batch.batchSize * (s + 1) / shards)) }
         let total = Float(max(batch.targetTokens, 1))
@@ -206,7 +207,7 @@ public final class TranslationTrainer {
         let end = min(t.maxSteps, stopAfter.map { step + $0 } ?? t.maxSteps)
         if lastCheckpointStep != nil { report(.resumed(step: step)) }
         let budget = t.timeLimitMinutes.map { $0 * 60 }
-        var runStart = Date()
+        let runStart = Date()
         let elapsedAtStart = elapsedSeconds
         while step < end {
             if let budget, elapsedSeconds >= budget { report(.timeLimit(step: step, elapsedSeconds: elapsedSeconds)); break }
@@ -231,9 +232,7 @@ public final class TranslationTrainer {
                 try saveCheckpoint(run: run, loss: loss)
                 report(.checkpoint(step: step))
             }
-            _ = runStart
         }
-        runStart = Date()
         if let run, lastCheckpointStep != step {
             let va = evaluate()
             lastValidationLoss = va

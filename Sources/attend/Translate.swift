@@ -69,9 +69,9 @@ struct BLEUCommand: ParsableCommand {
                 }
                 guard streams.count == 1 else { throw ValidationError("--sources groups one --references stream; pass exactly one") }
                 let grouped = try BLEU.groupReferences(sources: src, references: streams[0])
-                var first: [String: Int] = [:]
-                for (i, s) in src.enumerated() where first[s] == nil { first[s] = i }
-                let groupedHyps = grouped.uniqueSources.map { hyps[first[$0]!] }
+                var first: [[UInt8]: Int] = [:]  // by exact bytes, as groupReferences compares sources
+                for (i, s) in src.enumerated() where first[Array(s.utf8)] == nil { first[Array(s.utf8)] = i }
+                let groupedHyps = grouped.uniqueSources.map { hyps[first[Array($0.utf8)]!] }
                 score = try BLEU.corpusScore(hypotheses: groupedHyps, references: grouped.references)
             } else {
                 score = try BLEU.corpusScore(hypotheses: hyps, references: streams)
