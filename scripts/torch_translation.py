@@ -334,9 +334,9 @@ def main():
             train_seconds += time.time() - t0
             tokens += int((sp == False).sum()) + int((to != -100).sum())
             step += 1
-            losses.append(float(loss))
+            losses.append(loss.item())
             if step % 50 == 0 or step == 1:
-                log(f"step {step}  loss {float(loss):.4f}  lr {noam(step):.2e}  {tokens / train_seconds:.0f} tok/s  {time.time() - start:.0f}s")
+                log(f"step {step}  loss {losses[-1]:.4f}  lr {noam(step):.2e}  {tokens / train_seconds:.0f} tok/s  {time.time() - start:.0f}s")
             if step % a.eval_interval == 0:
                 v = validate()
                 evals.append([step, v])

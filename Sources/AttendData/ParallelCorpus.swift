@@ -69,9 +69,9 @@ public struct ParallelCorpus: Sendable {
             guard let d = FileManager.default.contents(atPath: path) else { throw CorpusError.missingFile(path) }
             data = d
         }
-        let text = String(decoding: data, as: UTF8.self)
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
-            line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
+        // Split bytes, not Characters: Swift treats "\r\n" as one Character.
+        var lines = data.split(separator: 0x0A, omittingEmptySubsequences: false).map { line -> String in
+            String(decoding: line.last == 0x0D ? line.dropLast() : line, as: UTF8.self)
         }
         if lines.last == "" { lines.removeLast() }
         return lines
