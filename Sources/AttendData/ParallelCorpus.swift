@@ -7,6 +7,7 @@ public enum CorpusError: Error, CustomStringConvertible, Equatable {
     case empty(source: String, target: String)
     case unreadable(String, reason: String)
 
+    /// A message saying what went wrong and what to do.
     public var description: String {
         switch self {
         case let .missingFile(p):
@@ -26,7 +27,9 @@ public enum CorpusError: Error, CustomStringConvertible, Equatable {
 ///
 /// Pairs where either side is empty (or only whitespace) are skipped and counted.
 public struct ParallelCorpus: Sendable {
+    /// Source sentences of the kept pairs.
     public let sources: [String]
+    /// Target sentences of the kept pairs, aligned with `sources`.
     public let targets: [String]
     /// Pairs dropped because a side was empty.
     public let skippedEmptyLines: Int

@@ -1,8 +1,11 @@
 /// One tokenized sentence pair, without `<bos>`/`<eos>` (the batcher adds them).
 public struct TranslationExample: Equatable, Sendable, Codable {
+    /// Source token ids.
     public var source: [Int32]
+    /// Target token ids.
     public var target: [Int32]
 
+    /// A pair of token-id sequences.
     public init(source: [Int32], target: [Int32]) {
         self.source = source
         self.target = target
@@ -14,12 +17,19 @@ public struct TranslationExample: Equatable, Sendable, Codable {
 /// source: x + `<eos>`, padded with `padID` → [B, S]; targetInput: `<bos>` + y → [B, T];
 /// targetOutput: y + `<eos>`, padded with −1 (ignored by the loss) → [B, T].
 public struct TranslationBatch: Sendable {
+    /// Number of sentence pairs (rows).
     public var batchSize: Int
+    /// Padded source length S (longest source + `<eos>`).
     public var sourceLength: Int
+    /// Padded target length T (longest target + 1).
     public var targetLength: Int
+    /// Source token ids.
     public var source: [Int32]
+    /// Real source tokens per row (`<eos>` included); the key-padding mask.
     public var sourceLengths: [Int32]
+    /// Decoder inputs `<bos>` + y, padded with padID, [B, T].
     public var targetInput: [Int32]
+    /// Prediction targets y + `<eos>`, padded with −1 (ignored), [B, T].
     public var targetOutput: [Int32]
 
     /// Pads `examples` into one batch with the given special ids.
@@ -62,10 +72,14 @@ public struct TranslationBatch: Sendable {
 /// a batch's padded size B·(S + T) stays within `batchTokens`, and the batch order shuffled.
 /// Epoch e's batches come from the seed and e alone, so a resumed run sees the same batches.
 public struct TokenBatcher: Sendable {
+    /// All training examples.
     public let examples: [TranslationExample]
+    /// Budget of padded source + target tokens per batch.
     public let batchTokens: Int
+    /// Seed of the shuffles.
     public let seed: UInt64
 
+    /// Batches `examples` into about `batchTokens` padded tokens each, shuffled from `seed`.
     public init(examples: [TranslationExample], batchTokens: Int, seed: UInt64) {
         self.examples = examples
         self.batchTokens = batchTokens

@@ -12,6 +12,7 @@ public struct DecodingOptions: Sendable, Equatable {
     /// Output may be at most this many tokens longer than the source.
     public var maxExtraLength: Int
 
+    /// Decoding settings; the defaults are the paper's beam 4, α = 0.6, source length + 50.
     public init(beamSize: Int = 4, lengthPenalty: Double = 0.6, maxExtraLength: Int = 50) {
         self.beamSize = beamSize
         self.lengthPenalty = lengthPenalty

@@ -11,13 +11,17 @@ import Foundation
 /// Each attention role (encoder self, decoder self, cross) may use any `AttentionKind`.
 /// Initialisation: embedding N(0, modelDim^−1), every other matrix Xavier-uniform (as `nn.Transformer`).
 public final class EncoderDecoder: Module {
+    /// The configuration this was built from.
     public let config: EncoderDecoderConfig
     /// Shared source/target/output embedding [vocabSize, modelDim].
     public let embedding: Embedding
+    /// The encoder stack, bottom first.
     public let encoderBlocks: [EncoderBlock]
+    /// The decoder stack, bottom first.
     public let decoderBlocks: [DecoderBlock]
     /// Final layer norms (pre-LN only; the post-LN stacks end in a norm already).
     public let encoderNorm: LayerNorm?
+    /// Final decoder layer norm (pre-LN only).
     public let decoderNorm: LayerNorm?
     /// Sinusoidal position table [maxLength, modelDim] (§3.5; not trained).
     public let positions: Tensor
@@ -46,6 +50,7 @@ public final class EncoderDecoder: Module {
         }
     }
 
+    /// Sub-modules in forward order (checkpoint key prefixes).
     public var children: [(name: String, module: any Module)] {
         var list: [(name: String, module: any Module)] = [("embedding", embedding)]
         for (i, b) in encoderBlocks.enumerated() { list.append(("encoder.\(i)", b)) }

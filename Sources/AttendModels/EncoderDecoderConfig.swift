@@ -7,9 +7,13 @@ public struct EncoderDecoderConfig: Codable, Equatable, Sendable {
     public var vocabSize: Int
     /// Longest source or target sequence in tokens (size of the sinusoidal position table).
     public var maxLength: Int
+    /// Width of the residual stream (the paper's d_model).
     public var modelDim: Int
+    /// Number of attention heads (modelDim must be divisible by it).
     public var numHeads: Int
+    /// Number of encoder blocks.
     public var numEncoderLayers: Int
+    /// Number of decoder blocks.
     public var numDecoderLayers: Int
     /// Feed-forward inner width (the paper's d_ff; default 4·modelDim).
     public var hiddenDim: Int
@@ -19,9 +23,13 @@ public struct EncoderDecoderConfig: Codable, Equatable, Sendable {
     public var bias: Bool
     /// Post-LN (the paper, default) or pre-LN (adds a final layer norm to encoder and decoder).
     public var normPlacement: NormPlacement
+    /// Attention kind of the encoder self-attention.
     public var encoderAttention: AttentionKind
+    /// Attention kind of the decoder causal self-attention.
     public var decoderAttention: AttentionKind
+    /// Attention from the decoder stream to the encoder output.
     public var crossAttention: AttentionKind
+    /// Non-linearity of the feed-forward network (ReLU in the paper).
     public var activation: Activation
     /// Token id used for padding (ignored by the loss, masked as a key).
     public var padID: Int32
@@ -30,6 +38,7 @@ public struct EncoderDecoderConfig: Codable, Equatable, Sendable {
     /// Token id that ends every source and target sequence.
     public var eosID: Int32
 
+    /// A configuration; defaults are the Tatoeba preset (width 256, 4 heads, 3+3 layers, FFN 4·width, dropout 0.1, post-LN, softmax attention, ReLU, BPE special ids).
     public init(vocabSize: Int, maxLength: Int = 256, modelDim: Int = 256, numHeads: Int = 4,
                 numEncoderLayers: Int = 3, numDecoderLayers: Int = 3, hiddenDim: Int? = nil, dropout: Float = 0.1,
                 bias: Bool = true, normPlacement: NormPlacement = .post, encoderAttention: AttentionKind = .softmax,

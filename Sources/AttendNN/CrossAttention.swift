@@ -38,10 +38,15 @@ func keyPaddingMask(_ lengths: [Int32], like x: Tensor) -> Tensor {
 /// Owns a query projection `query` [C, C], a fused key–value projection `keyValue` [2C, C] applied to
 /// the encoder output, and `output` [C, C]; the mixing is any `AttentionKind`.
 public final class CrossAttention: Module {
+    /// Number of attention heads (modelDim must be divisible by it).
     public let numHeads: Int
+    /// The mechanism that mixes queries with keys and values.
     public let kind: AttentionKind
+    /// Query projection [C, C] applied to the decoder stream.
     public let query: Linear
+    /// Fused key–value projection [2C, C] applied to the encoder output.
     public let keyValue: Linear
+    /// Output projection [C, C] after the heads are merged.
     public let output: Linear
 
     /// Projections drawn from `rng` (N(0, 0.02²); the encoder–decoder model re-initialises them).
@@ -53,6 +58,7 @@ public final class CrossAttention: Module {
         output = Linear(modelDim, modelDim, bias: bias, rng: &rng)
     }
 
+    /// Sub-modules in forward order (checkpoint key prefixes).
     public var children: [(name: String, module: any Module)] { [("query", query), ("keyValue", keyValue), ("output", output)] }
 
     /// x [B, T, C] attends to memory [B, S, C] whose first `sourceLengths[b]` positions are real → [B, T, C].

@@ -16,13 +16,20 @@ func paddedSelfAttention(_ attention: MultiHeadAttention, _ x: Tensor, mask: Att
 /// masked as keys) and a feed-forward network, each in a residual connection with layer norm
 /// (post-LN as in the paper, or pre-LN) and dropout on the sub-layer output.
 public final class EncoderBlock: Module {
+    /// Layer norm of the first sub-layer (self-attention).
     public let norm1: LayerNorm
+    /// Self-attention projections (fused QKV and output).
     public let attention: MultiHeadAttention
+    /// Layer norm of the second sub-layer.
     public let norm2: LayerNorm
+    /// Position-wise feed-forward network.
     public let feedForward: FeedForward
+    /// Post-LN (the paper) or pre-LN.
     public let placement: NormPlacement
+    /// Dropout probability on sub-layer outputs (training only).
     public let dropout: Float
 
+    /// Builds the block with weights drawn from `rng` (the encoder–decoder model re-initialises them).
     public init(modelDim: Int, numHeads: Int, hiddenDim: Int, attention kind: AttentionKind, activation: Activation,
                 bias: Bool, placement: NormPlacement, dropout: Float, rng: inout RandomGenerator) {
         norm1 = LayerNorm(modelDim, bias: bias)
@@ -33,6 +40,7 @@ public final class EncoderBlock: Module {
         self.dropout = dropout
     }
 
+    /// Sub-modules in forward order (checkpoint key prefixes).
     public var children: [(name: String, module: any Module)] {
         [("norm1", norm1), ("attention", attention), ("norm2", norm2), ("feedForward", feedForward)]
     }
@@ -110,15 +118,24 @@ public struct SelfAttentionCache {
 /// encoder output (source padding masked), and a feed-forward network, each in a residual
 /// connection with layer norm (post- or pre-LN) and dropout on the sub-layer output.
 public final class DecoderBlock: Module {
+    /// Layer norm of the first sub-layer (self-attention).
     public let norm1: LayerNorm
+    /// Causal self-attention projections (fused QKV and output).
     public let selfAttention: MultiHeadAttention
+    /// Layer norm of the second sub-layer.
     public let norm2: LayerNorm
+    /// Attention from the decoder stream to the encoder output.
     public let crossAttention: CrossAttention
+    /// Layer norm of the third sub-layer (feed-forward).
     public let norm3: LayerNorm
+    /// Position-wise feed-forward network.
     public let feedForward: FeedForward
+    /// Post-LN (the paper) or pre-LN.
     public let placement: NormPlacement
+    /// Dropout probability on sub-layer outputs (training only).
     public let dropout: Float
 
+    /// Builds the block with weights drawn from `rng` (the encoder–decoder model re-initialises them).
     public init(modelDim: Int, numHeads: Int, hiddenDim: Int, selfAttention selfKind: AttentionKind,
                 crossAttention crossKind: AttentionKind, activation: Activation, bias: Bool,
                 placement: NormPlacement, dropout: Float, rng: inout RandomGenerator) {
@@ -132,6 +149,7 @@ public final class DecoderBlock: Module {
         self.dropout = dropout
     }
 
+    /// Sub-modules in forward order (checkpoint key prefixes).
     public var children: [(name: String, module: any Module)] {
         [("norm1", norm1), ("selfAttention", selfAttention), ("norm2", norm2), ("crossAttention", crossAttention),
          ("norm3", norm3), ("feedForward", feedForward)]

@@ -5,11 +5,14 @@ import Foundation
 /// warm-up for `warmupSteps` steps, then decay ∝ 1/√step. The peak, at step = warmup, is
 /// scale · (modelDim · warmup)^−0.5.
 public struct NoamSchedule: Codable, Equatable, Sendable {
+    /// Width of the residual stream (the paper's d_model).
     public var modelDim: Int
+    /// Steps of linear warm-up (the paper: 4000).
     public var warmupSteps: Int
     /// Multiplier on the whole schedule (1 in the paper).
     public var scale: Float
 
+    /// The schedule for a model of width `modelDim` with `warmupSteps` warm-up steps and an overall `scale`.
     public init(modelDim: Int, warmupSteps: Int, scale: Float = 1) {
         self.modelDim = modelDim
         self.warmupSteps = warmupSteps

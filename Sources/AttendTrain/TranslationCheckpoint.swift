@@ -10,17 +10,23 @@ public struct TranslationState: Codable, Equatable, Sendable {
     /// Always "translation" for encoder–decoder checkpoints (`TranslationState.taskName`); character
     /// language-model checkpoints have no `task` key. `config.task` says which data it learned.
     public var task: String
+    /// Optimizer steps completed.
     public var step: Int
+    /// The configuration this was built from.
     public var config: TranslationRunConfig
+    /// The tokenizer / vocabulary the model was trained with.
     public var vocabulary: TranslationVocabulary
     /// Epoch and batch index within it of the next training batch.
     public var epoch: Int
+    /// Index of the next batch within the epoch.
     public var batchInEpoch: Int
     /// Generator for dropout masks, after `step` steps.
     public var dropoutRNG: RandomGenerator
     /// Seconds spent in the training loop so far (counts against the time limit on resume).
     public var elapsedSeconds: Double
+    /// Last training loss.
     public var loss: Float?
+    /// Last validation cross-entropy.
     public var validationLoss: Float?
     /// Steps of the checkpoints averaged into this one (written by `attend average`).
     public var averagedSteps: [Int]?

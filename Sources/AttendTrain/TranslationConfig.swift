@@ -7,24 +7,34 @@ import Foundation
 public struct TranslationTrainConfig: Codable, Equatable, Sendable {
     /// Padded source + target tokens per batch (fairseq's `--max-tokens`).
     public var batchTokens = 4096
+    /// Last optimizer step of the run.
     public var maxSteps = 100_000
+    /// Steps of linear warm-up (the paper: 4000).
     public var warmupSteps = 4000
     /// Multiplier on the Noam schedule.
     public var learningRateScale: Float = 1
+    /// Label smoothing ε_ls (0.1 in the paper).
     public var labelSmoothing: Float = 0.1
+    /// Adam β₁.
     public var beta1: Float = 0.9
+    /// Adam β₂ (0.98 in the paper).
     public var beta2: Float = 0.98
+    /// Adam ε (1e-9 in the paper).
     public var epsilon: Float = 1e-9
     /// Global gradient-norm clip (0 disables; the paper does not clip).
     public var gradClip: Float = 0
+    /// Steps between validation passes.
     public var evalInterval = 500
+    /// Steps between checkpoints.
     public var checkpointInterval = 500
     /// Complete checkpoints kept on disk (`attend average` averages the newest of them).
     public var keepCheckpoints = 5
     /// Wall-clock budget of the training loop in minutes (evaluation included); nil = none.
     public var timeLimitMinutes: Double?
+    /// Seed of the shuffles.
     public var seed: UInt64 = 1337
 
+    /// The paper's settings with batches of 4096 tokens and 4000 warm-up steps.
     public init() {}
 
     /// The learning-rate schedule for a model of width `modelDim`.
@@ -101,11 +111,14 @@ public enum TranslationVocabulary: Codable, Equatable, Sendable {
 public struct TranslationRunConfig: Codable, Equatable, Sendable {
     /// "translation" for a parallel corpus, or a synthetic task name (copy, reverse, sort, addition).
     public var task: String
+    /// The model shape.
     public var model: EncoderDecoderConfig
+    /// The optimisation settings.
     public var training: TranslationTrainConfig
     /// Data description (file paths, or the synthetic task's settings).
     public var data: [String: String]
 
+    /// A run configuration.
     public init(task: String, model: EncoderDecoderConfig, training: TranslationTrainConfig, data: [String: String]) {
         self.task = task
         self.model = model

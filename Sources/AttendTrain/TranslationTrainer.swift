@@ -22,20 +22,31 @@ public enum TranslationTrainEvent {
 /// own thread (master model or a replica) with loss weight tokens_s / tokens, and the replicas'
 /// gradients are summed into the master's in a fixed order (as `Trainer`).
 public final class TranslationTrainer {
+    /// The configuration this was built from.
     public let config: TranslationRunConfig
+    /// The tokenizer / vocabulary the model was trained with.
     public let vocabulary: TranslationVocabulary
+    /// The model shape.
     public let model: EncoderDecoder
+    /// Adam (AdamW with weight decay 0) over every parameter.
     public let optimizer: AdamW
+    /// Run folder (config.json, metrics.jsonl, checkpoints/, data/); nil trains in memory only.
     public let run: URL?
+    /// Optimizer steps completed.
     public private(set) var step = 0
+    /// Current epoch (0-based).
     public private(set) var epoch = 0
+    /// Index of the next batch within the epoch.
     public private(set) var batchInEpoch = 0
+    /// Validation cross-entropy of the latest evaluation.
     public private(set) var lastValidationLoss: Float?
     /// Seconds spent in `run` so far, across resumptions.
     public private(set) var elapsedSeconds = 0.0
     /// Source + target tokens (real, not padding) processed by this trainer instance, and its training seconds.
     public private(set) var tokensProcessed = 0
+    /// Seconds spent in training steps by this instance (evaluation excluded).
     public private(set) var trainSeconds = 0.0
+    /// Loss of every step taken by this instance.
     public private(set) var losses: [Float] = []
     let batcher: TokenBatcher
     let validation: [TranslationExample]
