@@ -42,8 +42,9 @@ extension Train {
             t.batchTokens = 2048; t.maxSteps = 1500; t.warmupSteps = 200; t.learningRateScale = 1
             t.evalInterval = 250; t.checkpointInterval = 250
         } else {
+            // Checkpoints every 250 steps so that the 5 kept for `attend average` cover the last ~1000 steps.
             t.batchTokens = 4096; t.maxSteps = 100_000; t.warmupSteps = 1000
-            t.evalInterval = 500; t.checkpointInterval = 500
+            t.evalInterval = 500; t.checkpointInterval = 250
         }
         if let batchTokens { t.batchTokens = batchTokens }
         if let maxSteps { t.maxSteps = maxSteps }
