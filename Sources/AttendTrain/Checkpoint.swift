@@ -96,6 +96,10 @@ public enum Checkpoint {
     public static func loadState(_ checkpoint: URL) throws -> TrainingState {
         let file = checkpoint.appendingPathComponent("state.json")
         guard let data = FileManager.default.contents(atPath: file.path) else { throw CheckpointError.notFound(checkpoint.path) }
+        struct Probe: Decodable { var task: String? }
+        if let task = (try? JSONDecoder().decode(Probe.self, from: data))?.task {
+            throw CheckpointError.incompatible("\(checkpoint.path) holds a \(task) (encoder–decoder) model, not a character language model; use `attend translate` with it")
+        }
         do { return try JSONDecoder().decode(TrainingState.self, from: data) }
         catch { throw CheckpointError.corrupt(file.path, reason: "state.json is not valid") }
     }

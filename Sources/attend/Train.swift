@@ -8,11 +8,14 @@ enum Preset: String, CaseIterable, ExpressibleByArgument {
     case shakespeareChar = "shakespeare-char"
     /// A tiny model for smoke tests (seconds).
     case tiny
+    /// Tatoeba English→Spanish translation with the encoder–decoder Transformer (`--task translation`).
+    case tatoebaEnEs = "tatoeba-en-es"
 
     var model: (contextLength: Int, modelDim: Int, numHeads: Int, numLayers: Int) {
         switch self {
         case .shakespeareChar: return (64, 128, 4, 4)
         case .tiny: return (32, 32, 2, 1)
+        case .tatoebaEnEs: return (256, 256, 4, 3)
         }
     }
 
@@ -25,15 +28,16 @@ enum Preset: String, CaseIterable, ExpressibleByArgument {
 
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Train a character-level decoder-only Transformer on a text file.",
-        discussion: "Writes a run folder with config.json, metrics.jsonl and checkpoints/. Flags override the preset.")
+        abstract: "Train a character-level decoder-only Transformer on a text file, or (--task) an encoder–decoder translation model.",
+        discussion: "Writes a run folder with config.json, metrics.jsonl and checkpoints/. Flags override the preset. --task translation (or --preset tatoeba-en-es) trains on a parallel corpus; --task copy|reverse|sort|addition on a synthetic task.")
 
     @Option(help: "Starting configuration: \(Preset.allCases.map(\.rawValue).joined(separator: ", ")).")
     var preset: Preset = .shakespeareChar
     @Option(help: "Text file to train on (first 90 % train, last 10 % validation).")
     var data: String = "Data/tinyshakespeare.txt"
-    @Option(help: "Run folder to write.")
-    var out: String = "runs/shakespeare-char"
+    @Option(name: .customLong("out"), help: "Run folder to write (default runs/shakespeare-char, or runs/<task>).")
+    var outOption: String?
+    var out: String { outOption ?? "runs/shakespeare-char" }
     @Flag(help: "Continue the newest checkpoint in --out.")
     var resume = false
 
@@ -67,6 +71,30 @@ struct Train: ParsableCommand {
     var stopAfter: Int?
     @Flag(help: "No live progress line.") var quiet = false
 
+    // Encoder–decoder translation (see TrainTranslation.swift).
+    @Option(help: "translation (parallel corpus), or a synthetic task: copy, reverse, sort, addition. Without it, trains the character LM.")
+    var task: String?
+    @Option(help: "Source-language training file (one sentence per line; .gz accepted).") var source: String?
+    @Option(help: "Target-language training file, aligned with --source.") var target: String?
+    @Option(help: "Validation source file.") var validSource: String?
+    @Option(help: "Validation target file.") var validTarget: String?
+    @Option(help: "Test source file (tokenized into the run's data/ folder for the PyTorch baseline).") var testSource: String?
+    @Option(help: "Test target file.") var testTarget: String?
+    @Option(help: "Joint BPE vocabulary size (default 8000).") var vocabSize: Int?
+    @Option(help: "Padded source + target tokens per batch (default 4096).") var batchTokens: Int?
+    @Option var numEncoderLayers: Int?
+    @Option var numDecoderLayers: Int?
+    @Option(help: "Longest source/target sequence in tokens (longer pairs are dropped; default 256).") var maxLength: Int?
+    @Option(help: "Label smoothing ε (default 0.1).") var labelSmoothing: Float?
+    @Option(help: "Multiplier on the Noam schedule (default 1).") var learningRateScale: Float?
+    @Option(help: "Wall-clock budget of the training loop in minutes.") var timeLimit: Double?
+    @Option(help: "Checkpoints kept for `attend average` (default 5).") var keepCheckpoints: Int?
+    @Option(help: "Encoder self-attention kind.") var encoderAttention: AttentionKind?
+    @Option(help: "Decoder self-attention kind.") var decoderAttention: AttentionKind?
+    @Option(help: "Cross-attention kind.") var crossAttention: AttentionKind?
+    @Option(help: "Synthetic tasks: number of training examples (default 20000).") var examples: Int?
+    @Option(help: "Synthetic tasks: longest sequence (or operand) in digits (default 8).") var taskLength: Int?
+
     func runConfig(vocabSize: Int) -> RunConfig {
         let p = preset.model
         var m = ModelConfig(vocabSize: vocabSize, contextLength: contextLength ?? p.contextLength, modelDim: modelDim ?? p.modelDim,
@@ -97,6 +125,10 @@ struct Train: ParsableCommand {
     }
 
     func run() throws {
+        if task != nil || preset == .tatoebaEnEs {
+            try runTranslation()
+            return
+        }
         try reportingErrors {
             let dataset = try TextDataset(path: data)
             let config = runConfig(vocabSize: dataset.tokenizer.vocabSize)

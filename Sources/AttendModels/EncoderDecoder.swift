@@ -1,0 +1,161 @@
+import AttendData
+import AttendNN
+import AttendTensor
+import Foundation
+
+/// The encoder–decoder Transformer of "Attention Is All You Need" (Vaswani et al., 2017): a shared
+/// token embedding scaled by √modelDim plus sinusoidal positions (dropout on the sum), an encoder
+/// stack over the padded source, a decoder stack with causal self-attention and cross-attention to
+/// the encoder output, and an output projection tied to the embedding (joint vocabulary, §3.4).
+///
+/// Each attention role (encoder self, decoder self, cross) may use any `AttentionKind`.
+/// Initialisation: embedding N(0, modelDim^−1), every other matrix Xavier-uniform (as `nn.Transformer`).
+public final class EncoderDecoder: Module {
+    /// The configuration this was built from.
+    public let config: EncoderDecoderConfig
+    /// Shared source/target/output embedding [vocabSize, modelDim].
+    public let embedding: Embedding
+    /// The encoder stack, bottom first.
+    public let encoderBlocks: [EncoderBlock]
+    /// The decoder stack, bottom first.
+    public let decoderBlocks: [DecoderBlock]
+    /// Final layer norms (pre-LN only; the post-LN stacks end in a norm already).
+    public let encoderNorm: LayerNorm?
+    /// Final decoder layer norm (pre-LN only).
+    public let decoderNorm: LayerNorm?
+    /// Sinusoidal position table [maxLength, modelDim] (§3.5; not trained).
+    public let positions: Tensor
+
+    /// Builds the model with weights drawn from `rng`; throws when the configuration is invalid.
+    public init(_ config: EncoderDecoderConfig, rng: inout RandomGenerator) throws {
+        try config.validate()
+        self.config = config
+        let c = config
+        embedding = Embedding(c.vocabSize, c.modelDim, std: 1 / Float(c.modelDim).squareRoot(), rng: &rng)
+        encoderBlocks = (0..<c.numEncoderLayers).map { _ in
+            EncoderBlock(modelDim: c.modelDim, numHeads: c.numHeads, hiddenDim: c.hiddenDim, attention: c.encoderAttention,
+                         activation: c.activation, bias: c.bias, placement: c.normPlacement, dropout: c.dropout, rng: &rng)
+        }
+        decoderBlocks = (0..<c.numDecoderLayers).map { _ in
+            DecoderBlock(modelDim: c.modelDim, numHeads: c.numHeads, hiddenDim: c.hiddenDim, selfAttention: c.decoderAttention,
+                         crossAttention: c.crossAttention, activation: c.activation, bias: c.bias,
+                         placement: c.normPlacement, dropout: c.dropout, rng: &rng)
+        }
+        encoderNorm = c.normPlacement == .pre ? LayerNorm(c.modelDim, bias: c.bias) : nil
+        decoderNorm = c.normPlacement == .pre ? LayerNorm(c.modelDim, bias: c.bias) : nil
+        positions = Self.sinusoidalPositions(length: c.maxLength, dim: c.modelDim)
+        for (_, p) in namedParameters() where p.rank == 2 && p !== embedding.weight {
+            let bound = (6 / Float(p.shape[0] + p.shape[1])).squareRoot()
+            p.copyValues(from: Tensor.uniform(p.shape, low: -bound, high: bound, rng: &rng))
+        }
+    }
+
+    /// Sub-modules in forward order (checkpoint key prefixes).
+    public var children: [(name: String, module: any Module)] {
+        var list: [(name: String, module: any Module)] = [("embedding", embedding)]
+        for (i, b) in encoderBlocks.enumerated() { list.append(("encoder.\(i)", b)) }
+        if let encoderNorm { list.append(("encoderNorm", encoderNorm)) }
+        for (i, b) in decoderBlocks.enumerated() { list.append(("decoder.\(i)", b)) }
+        if let decoderNorm { list.append(("decoderNorm", decoderNorm)) }
+        return list
+    }
+
+    /// PE[pos, 2i] = sin(pos/10000^(2i/C)), PE[pos, 2i+1] = cos(pos/10000^(2i/C)) → [length, C].
+    public static func sinusoidalPositions(length: Int, dim: Int) -> Tensor {
+        let t = Tensor(uninitializedShape: [length, dim])
+        for pos in 0..<length {
+            for i in stride(from: 0, to: dim, by: 2) {
+                let angle = Double(pos) / pow(10000, Double(i) / Double(dim))
+                t.pointer[pos * dim + i] = Float(sin(angle))
+                if i + 1 < dim { t.pointer[pos * dim + i + 1] = Float(cos(angle)) }
+            }
+        }
+        return t
+    }
+
+    /// Token embeddings × √C plus the positions starting at `offset`, then dropout: ids [B, T] → [B, T, C].
+    func embed(_ ids: [Int32], batch: Int, length: Int, offset: Int = 0, context: ForwardContext) -> Tensor {
+        precondition(offset + length <= config.maxLength, "sequence of \(offset + length) tokens exceeds maxLength \(config.maxLength)")
+        let x = embedding(ids, shape: [batch, length]) * Float(config.modelDim).squareRoot()
+            + positions.sliced(offset..<(offset + length), along: 0)
+        return context.dropout(x, config.dropout)
+    }
+
+    /// Encoder output [B, S, C] for padded sources [B, S] with `sourceLengths[b]` real tokens each.
+    public func encode(source: [Int32], batch: Int, length: Int, sourceLengths: [Int32], context: ForwardContext) -> Tensor {
+        var x = embed(source, batch: batch, length: length, context: context)
+        for block in encoderBlocks { x = block(x, sourceLengths: sourceLengths, context: context) }
+        if let encoderNorm { x = encoderNorm(x) }
+        return x
+    }
+
+    /// Next-token logits [B, T, vocabSize] for target inputs [B, T] given the encoder output.
+    public func decode(targetInput: [Int32], batch: Int, length: Int, memory: Tensor, sourceLengths: [Int32],
+                       context: ForwardContext) -> Tensor {
+        var x = embed(targetInput, batch: batch, length: length, context: context)
+        for block in decoderBlocks { x = block(x, memory: memory, sourceLengths: sourceLengths, context: context) }
+        if let decoderNorm { x = decoderNorm(x) }
+        return Tensor.linear(x, weight: embedding.weight)
+    }
+
+    /// Logits [B, T, vocabSize] for a batch (teacher forcing).
+    public func callAsFunction(_ batch: TranslationBatch, context: ForwardContext) -> Tensor {
+        let memory = encode(source: batch.source, batch: batch.batchSize, length: batch.sourceLength,
+                            sourceLengths: batch.sourceLengths, context: context)
+        return decode(targetInput: batch.targetInput, batch: batch.batchSize, length: batch.targetLength, memory: memory,
+                      sourceLengths: batch.sourceLengths, context: context)
+    }
+
+    /// Mean label-smoothed cross-entropy per real target token (padding ignored).
+    public func loss(_ batch: TranslationBatch, smoothing: Float, context: ForwardContext) -> Tensor {
+        Tensor.labelSmoothedCrossEntropy(logits: self(batch, context: context), targets: batch.targetOutput, smoothing: smoothing)
+    }
+
+    /// Incremental decoding state: a self-attention cache per decoder layer and the precomputed
+    /// cross-attention memory; linear kinds run in recurrent form.
+    public final class Decoder {
+        let model: EncoderDecoder
+        var caches: [SelfAttentionCache]
+        let memories: [CrossAttention.Memory]
+        /// Sequences decoded in parallel.
+        public let batch: Int
+        /// Positions consumed so far.
+        public private(set) var position = 0
+
+        init(model: EncoderDecoder, memory: Tensor, sourceLengths: [Int32], rows: [Int]) {
+            self.model = model
+            batch = rows.count
+            caches = model.decoderBlocks.map { SelfAttentionCache($0.selfAttention, batch: rows.count) }
+            let identity = rows == Array(0..<rows.count) && memory.shape[0] == rows.count
+            memories = model.decoderBlocks.map { block in
+                let m = block.crossAttention.precompute(memory: memory, sourceLengths: sourceLengths)
+                return identity ? m : m.gathering(rows: rows)
+            }
+        }
+
+        /// Feeds one token per sequence at the next position; returns logits [batch, vocabSize],
+        /// equal to the parallel form's row at that position.
+        public func step(_ tokens: [Int32]) -> Tensor {
+            precondition(tokens.count == batch, "step expects one token per sequence")
+            return withoutGradients {
+                var x = model.embed(tokens, batch: batch, length: 1, offset: position, context: ForwardContext(training: false))
+                for (i, block) in model.decoderBlocks.enumerated() { x = block.step(x, cache: &caches[i], memory: memories[i]) }
+                if let norm = model.decoderNorm { x = norm(x) }
+                position += 1
+                return Tensor.linear(x, weight: model.embedding.weight).reshaped([batch, model.config.vocabSize])
+            }
+        }
+
+        /// Reorders the sequences: sequence n continues old sequence `rows[n]` (beam search).
+        public func reorder(rows: [Int]) {
+            precondition(rows.count == batch, "reorder keeps the number of sequences")
+            for i in caches.indices { caches[i].reorder(rows: rows) }
+        }
+    }
+
+    /// Starts incremental decoding against an encoder output [B, S, C]; decoder row n reads source
+    /// row `rows[n]` (default: row n), so beams can share one encoding.
+    public func makeDecoder(memory: Tensor, sourceLengths: [Int32], rows: [Int]? = nil) -> Decoder {
+        Decoder(model: self, memory: memory, sourceLengths: sourceLengths, rows: rows ?? Array(0..<memory.shape[0]))
+    }
+}
