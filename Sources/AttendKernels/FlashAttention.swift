@@ -16,6 +16,11 @@
 // Masks: causal means query i sees keys j ≤ i + (S − T) (aligned to the end, as with a KV
 // cache); `keyLengths[b]` hides keys j ≥ keyLengths[b] of batch element b = bh / headsPerBatch.
 // A query row that sees no key at all gets O = 0, logSumExp = −∞, and zero gradients.
+//
+// Additive bias (relative positions, RelativePosition.swift): an optional `bias` [H, T, S], shared
+// by the batch (head h of batch·head bh is bh mod headsPerBatch), is added to every score:
+// S = scale·Q·Kᵀ + bias. The forward adds it to each score tile; the backward adds it when it
+// recomputes P and accumulates dBias = Σ_batch dS.
 
 import Foundation
 
@@ -41,18 +46,21 @@ let flashTilesPerBlock = 2
 /// b = h / headsPerBatch): keys j ≥ keyLengths[b] are ignored. Scratch is O(tile) per thread:
 /// one or two 64-query tiles at a time, with the online softmax (running max m, sum l, rescaled
 /// accumulator) of Dao et al., "FlashAttention" (2022), Algorithm 1, over 96-key tiles.
+/// `bias` [headsPerBatch, T, S] (optional, shared across the batch): scores become
+/// scale·q_i·k_j + bias[bh mod headsPerBatch, i, j] (relative-position attention), and L includes it.
 public func flashAttentionForward(queries q: UnsafePointer<Float>, keys k: UnsafePointer<Float>,
                                   values v: UnsafePointer<Float>,
                                   output o: UnsafeMutablePointer<Float>, logSumExp lse: UnsafeMutablePointer<Float>,
                                   batchHeads bh: Int, queryLength t: Int, keyLength s: Int,
                                   headDim d: Int, valueDim dv: Int, scale: Float,
-                                  causal: Bool, keyLengths: UnsafePointer<Int32>? = nil, headsPerBatch: Int = 1) {
+                                  causal: Bool, keyLengths: UnsafePointer<Int32>? = nil, headsPerBatch: Int = 1,
+                                  bias: UnsafePointer<Float>? = nil) {
     precondition(bh >= 0 && t >= 0 && s >= 0 && d >= 0 && dv >= 0, "flashAttentionForward: negative size")
     precondition(headsPerBatch >= 1, "flashAttentionForward: headsPerBatch must be ≥ 1")
     let tiles = (t + flashLanes - 1) / flashLanes
     if bh * tiles == 0 { return }
     let problem = FlashProblem(q: q, k: k, v: v, t: t, s: s, d: d, dv: dv, scale: scale, causal: causal,
-                               keyLengths: keyLengths, headsPerBatch: headsPerBatch)
+                               keyLengths: keyLengths, headsPerBatch: headsPerBatch, bias: bias)
     // Pair query tiles only when that still leaves several units per thread.
     let perBlock = bh * tiles >= 8 * Threading.count ? flashTilesPerBlock : 1
     let blocks = (tiles + perBlock - 1) / perBlock
@@ -140,6 +148,14 @@ private func flashForwardStep(_ p: FlashProblem, head h: Int, queryStart i0: Int
     // Sᵀ[jj, ii] = log2(e) · scale · k_{j0+jj} · q_{i0+ii}  (base-2 scores: the softmax uses 2^x)
     flashProduct(m: cols, depth: d, a: p.k + (h * s + j0) * d, aRow: d, aCol: 1,
                  b: qT, ldb: flashLanes, c: sT, ldc: flashLanes, alpha: p.scale * flashLog2E, accumulate: false)
+    if let bias = p.bias {
+        // Sᵀ[jj, ii] += log2(e) · bias[h mod H, i0 + ii, j0 + jj]  (forward: S = scale·Q·Kᵀ + bias)
+        let bh = bias + ((h % p.headsPerBatch) * p.t + i0) * s + j0
+        for ii in 0..<min(flashLanes, p.t - i0) {
+            let row = bh + ii * s
+            for jj in 0..<cols { sT[jj * flashLanes + ii] += flashLog2E * row[jj] }
+        }
+    }
     if p.causal && j0 + cols - 1 > i0 + offset {
         // Key j is hidden from query lanes ii < j − i0 − offset.
         for jj in 0..<cols {
@@ -197,6 +213,8 @@ struct FlashProblem {
     let causal: Bool
     let keyLengths: UnsafePointer<Int32>?
     let headsPerBatch: Int
+    /// Optional additive score bias [headsPerBatch, T, S], shared across the batch.
+    var bias: UnsafePointer<Float>? = nil
 
     /// Number of keys head `h` may use: S, or keyLengths[h / headsPerBatch] clamped to [0, S].
     @inline(__always)

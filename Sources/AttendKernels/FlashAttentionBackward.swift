@@ -27,6 +27,12 @@
 /// dV = Pᵀ·dO, dS = P ⊙ (dO·Vᵀ − Δ), dQ = scale·dS·K, dK = scale·dSᵀ·Q (Dao, "FlashAttention-2",
 /// 2023, Algorithm 2). Rows that saw no key (L = −∞) get zero gradients, and so do keys that no
 /// query sees. Causal tiles above the diagonal are skipped.
+///
+/// With the forward's `bias` [headsPerBatch, T, S], P = exp(scale·Q·Kᵀ + bias − L), and when
+/// `dBias` [headsPerBatch, T, S] is given it is overwritten with ∂L/∂bias = Σ_batch dS (masked
+/// entries 0). The batch sum is thread-safe: when threads own whole heads each keeps its own
+/// dBias partial (threads × H·T·S floats), summed in a fixed order; otherwise a head's key blocks
+/// write disjoint columns.
 public func flashAttentionBackward(queries q: UnsafePointer<Float>, keys k: UnsafePointer<Float>,
                                    values v: UnsafePointer<Float>, output o: UnsafePointer<Float>,
                                    logSumExp lse: UnsafePointer<Float>, dOutput dO: UnsafePointer<Float>,
@@ -34,12 +40,15 @@ public func flashAttentionBackward(queries q: UnsafePointer<Float>, keys k: Unsa
                                    dValues dV: UnsafeMutablePointer<Float>,
                                    batchHeads bh: Int, queryLength t: Int, keyLength s: Int,
                                    headDim d: Int, valueDim dv: Int, scale: Float,
-                                   causal: Bool, keyLengths: UnsafePointer<Int32>? = nil, headsPerBatch: Int = 1) {
+                                   causal: Bool, keyLengths: UnsafePointer<Int32>? = nil, headsPerBatch: Int = 1,
+                                   bias: UnsafePointer<Float>? = nil, dBias: UnsafeMutablePointer<Float>? = nil) {
     precondition(bh >= 0 && t >= 0 && s >= 0 && d >= 0 && dv >= 0, "flashAttentionBackward: negative size")
     precondition(headsPerBatch >= 1, "flashAttentionBackward: headsPerBatch must be ≥ 1")
+    precondition(dBias == nil || bias != nil, "flashAttentionBackward: dBias needs the forward's bias")
+    dBias?.update(repeating: 0, count: headsPerBatch * t * s)
     if bh == 0 { return }
     let problem = FlashProblem(q: q, k: k, v: v, t: t, s: s, d: d, dv: dv, scale: scale, causal: causal,
-                               keyLengths: keyLengths, headsPerBatch: headsPerBatch)
+                               keyLengths: keyLengths, headsPerBatch: headsPerBatch, bias: bias)
     let grads = FlashGradients(o: o, lse: lse, dO: dO, dQ: dQ, dK: dK, dV: dV)
     let dq64 = (d + flashLanes - 1) / flashLanes * flashLanes  // dQ accumulator row, whole 64-lane chunks
     let keyTiles = (s + flashLanes - 1) / flashLanes
@@ -54,6 +63,36 @@ public func flashAttentionBackward(queries q: UnsafePointer<Float>, keys k: Unsa
                         perBlock * flashLanes * dq64, perBlock * d * flashLanes, perBlock * dv * flashLanes,
                         flashQueryTile * flashLanes, flashQueryTile * flashLanes]
 
+    if ownHeads, let dBias {
+        // Threads own whole heads, but heads of different batch elements share a dBias slice:
+        // each worker sums into its own partial (worker 0 into dBias itself), added up in order.
+        let workers = min(threads, bh)
+        let biasCount = headsPerBatch * t * s
+        let partials = (1..<max(workers, 1)).map { _ in UnsafeMutablePointer<Float>.allocate(capacity: biasCount) }
+        defer { partials.forEach { $0.deallocate() } }
+        partials.forEach { $0.update(repeating: 0, count: biasCount) }
+        parallelChunks(workers, work: headWork * bh) { range in
+            let scratch = FlashScratch(scratchSizes)
+            defer { scratch.deallocate() }
+            for w in range {
+                let target = w == 0 ? dBias : partials[w - 1]
+                var h = w
+                while h < bh {
+                    let dQAcc = scratch[0]
+                    dQAcc.update(repeating: 0, count: t * dq64)
+                    flashRowTerms(problem, grads, head: h, lRow: scratch[1], delta: scratch[2])
+                    for kb in 0..<keyBlocks {
+                        flashBackwardKeyBlock(problem, grads, head: h, keyStart: kb * perBlock * flashLanes, tiles: perBlock,
+                                              dQAcc: dQAcc, dq64: dq64, scratch: scratch, dBias: target)
+                    }
+                    flashWriteQueryGradient(problem, grads, head: h, from: [UnsafePointer(dQAcc)], dq64: dq64)
+                    h += workers
+                }
+            }
+        }
+        for partial in partials { add(dBias, partial, dBias, count: biasCount) }
+        return
+    }
     if ownHeads {
         // Each thread owns whole heads: dK, dV and dQ all written by one thread.
         parallelChunks(bh, work: headWork * bh) { range in
@@ -87,7 +126,7 @@ public func flashAttentionBackward(queries q: UnsafePointer<Float>, keys k: Unsa
                 var kb = w
                 while kb < keyBlocks {
                     flashBackwardKeyBlock(problem, grads, head: h, keyStart: kb * perBlock * flashLanes, tiles: perBlock,
-                                          dQAcc: dQAcc, dq64: dq64, scratch: scratch)
+                                          dQAcc: dQAcc, dq64: dq64, scratch: scratch, dBias: dBias)
                     kb += workers
                 }
             }
@@ -138,7 +177,8 @@ private func flashWriteQueryGradient(_ p: FlashProblem, _ g: FlashGradients, hea
 /// dQAcc, and the block's dK, dV rows are written (zero for keys that no query sees or that lie
 /// beyond the key length). Each Q, dO tile is used by all the block's key tiles while in cache.
 private func flashBackwardKeyBlock(_ p: FlashProblem, _ g: FlashGradients, head h: Int, keyStart j0: Int, tiles: Int,
-                                   dQAcc: UnsafeMutablePointer<Float>, dq64: Int, scratch: FlashScratch) {
+                                   dQAcc: UnsafeMutablePointer<Float>, dq64: Int, scratch: FlashScratch,
+                                   dBias: UnsafeMutablePointer<Float>? = nil) {
     let (t, s, d, dv) = (p.t, p.s, p.d, p.dv)
     let lRow = scratch[1], delta = scratch[2]
     let kTs = scratch[3], vTs = scratch[4], kPaddeds = scratch[5]
@@ -179,12 +219,25 @@ private func flashBackwardKeyBlock(_ p: FlashProblem, _ g: FlashGradients, head 
                          c: pTile, ldc: flashLanes, alpha: p.scale * flashLog2E, accumulate: false)
             flashProduct(m: rows, depth: dv, a: doi, aRow: dv, aCol: 1, b: vT, ldb: flashLanes,
                          c: dsTile, ldc: flashLanes, alpha: 1, accumulate: false)
+            if let bias = p.bias {
+                // log2(e)·S += log2(e)·bias[h mod H, i, ju + jj]  (forward: S = scale·Q·Kᵀ + bias)
+                let bh = bias + ((h % p.headsPerBatch) * t + i0) * s + ju
+                for ii in 0..<rows {
+                    let row = pTile + ii * flashLanes, b = bh + ii * s
+                    for jj in 0..<c { row[jj] += flashLog2E * b[jj] }
+                }
+            }
             for ii in 0..<rows {
                 let i = i0 + ii
                 // Keys ju + jj with jj < visible are seen by query i.
                 let visible = p.causal ? min(c, i + offset - ju + 1) : c
                 flashSoftmaxGradientRow(pTile + ii * flashLanes, dsTile + ii * flashLanes, visible: visible,
                                         l: lRow[i], delta: delta[i])
+            }
+            if let dBias {
+                // dBias[h mod H, i, j] += dS[i, j]  (summed over the batch; this block owns these keys)
+                let db = dBias + ((h % p.headsPerBatch) * t + i0) * s + ju
+                for ii in 0..<rows { add(db + ii * s, dsTile + ii * flashLanes, db + ii * s, count: c) }
             }
             // dVᵀ[c, jj] += Σ_ii dO[ii, c]·P[ii, jj];  dKᵀ[c, jj] += Σ_ii Q[ii, c]·dS[ii, jj]
             flashProduct(m: dv, depth: rows, a: doi, aRow: 1, aCol: dv, b: pTile, ldb: flashLanes,

@@ -1,0 +1,118 @@
+// Tests for softmax attention with an additive per-head score bias (relative positions): the flash
+// kernels' `bias`/`dBias` paths and the decode step's bias row against the plain references.
+import Foundation
+import Testing
+import AttendKernels
+import AttendTensor
+
+/// One biased-attention problem: batch B, heads H, query length T, key length S, widths D, Dv.
+struct BiasedShape: Sendable, CustomStringConvertible {
+    let b: Int, h: Int, t: Int, s: Int, d: Int, dv: Int
+    var bh: Int { b * h }
+    var description: String { "B=\(b) H=\(h) T=\(t) S=\(s) D=\(d) Dv=\(dv)" }
+}
+
+/// T ∈ {1, 3, 64, 257}; D = 0 is dot-product-free attention (scores from the bias alone). B·H = 3
+/// (one batch element, three heads) takes the backward's shared-dQ path; B·H = 4 with H = 2 the
+/// path where threads own whole heads and two batch elements share each dBias slice.
+private let biasedShapes: [BiasedShape] = [
+    BiasedShape(b: 2, h: 2, t: 1, s: 1, d: 8, dv: 8),
+    BiasedShape(b: 2, h: 2, t: 3, s: 3, d: 4, dv: 5),
+    BiasedShape(b: 1, h: 3, t: 3, s: 3, d: 0, dv: 4),
+    BiasedShape(b: 2, h: 2, t: 64, s: 64, d: 16, dv: 16),
+    BiasedShape(b: 1, h: 3, t: 64, s: 64, d: 0, dv: 8),
+    BiasedShape(b: 2, h: 2, t: 257, s: 257, d: 8, dv: 8),
+    BiasedShape(b: 1, h: 3, t: 257, s: 257, d: 16, dv: 8),
+    BiasedShape(b: 2, h: 2, t: 257, s: 257, d: 0, dv: 4),
+    BiasedShape(b: 2, h: 2, t: 3, s: 70, d: 8, dv: 8),  // S > T: queries aligned to the end (a KV cache)
+]
+
+/// Seeded uniforms in [−scale, scale).
+private func biasedUniforms(_ n: Int, seed: UInt64, scale: Float = 1) -> [Float] {
+    var rng = RandomGenerator(seed: seed)
+    return (0..<n).map { _ in (rng.nextUniform() * 2 - 1) * scale }
+}
+
+/// Largest |a − b| (equal values, including equal infinities, count 0).
+private func biasedMismatch(_ a: [Float], _ b: [Float]) -> Float {
+    zip(a, b).reduce(0) { worst, pair in pair.0 == pair.1 ? worst : max(worst, abs(pair.0 - pair.1)) }
+}
+
+@Suite("Biased attention kernels")
+struct BiasedAttentionKernelTests {
+    @Test("flash forward with a bias matches biasedAttentionReference (O and log-sum-exp)",
+          arguments: biasedShapes, [false, true])
+    func forward(shape x: BiasedShape, causal: Bool) {
+        let q = biasedUniforms(x.bh * x.t * x.d, seed: 1), k = biasedUniforms(x.bh * x.s * x.d, seed: 2)
+        let v = biasedUniforms(x.bh * x.s * x.dv, seed: 3), bias = biasedUniforms(x.h * x.t * x.s, seed: 4, scale: 3)
+        let scale: Float = x.d == 0 ? 0 : 1 / Float(x.d).squareRoot()
+        var o = [Float](repeating: .nan, count: x.bh * x.t * x.dv), lse = [Float](repeating: .nan, count: x.bh * x.t)
+        flashAttentionForward(queries: q, keys: k, values: v, output: &o, logSumExp: &lse, batchHeads: x.bh,
+                              queryLength: x.t, keyLength: x.s, headDim: x.d, valueDim: x.dv, scale: scale,
+                              causal: causal, headsPerBatch: x.h, bias: bias)
+        var refO = o, refL = lse
+        biasedAttentionReference(queries: q, keys: k, values: v, bias: bias, output: &refO, logSumExp: &refL,
+                                 batchHeads: x.bh, queryLength: x.t, keyLength: x.s, headDim: x.d, valueDim: x.dv,
+                                 scale: scale, causal: causal, headsPerBatch: x.h)
+        #expect(biasedMismatch(o, refO) < 2e-5)
+        #expect(biasedMismatch(lse, refL) < 2e-5)
+        // The bias matters: without it the output differs.
+        var plain = o
+        flashAttentionForward(queries: q, keys: k, values: v, output: &plain, logSumExp: &lse, batchHeads: x.bh,
+                              queryLength: x.t, keyLength: x.s, headDim: x.d, valueDim: x.dv, scale: scale,
+                              causal: causal, headsPerBatch: x.h)
+        if x.s > 1 { #expect(biasedMismatch(plain, refO) > 1e-3) }
+    }
+
+    @Test("flash backward with a bias matches biasedAttentionBackwardReference (dQ, dK, dV, dBias)",
+          arguments: biasedShapes, [false, true])
+    func backward(shape x: BiasedShape, causal: Bool) {
+        let q = biasedUniforms(x.bh * x.t * x.d, seed: 11), k = biasedUniforms(x.bh * x.s * x.d, seed: 12)
+        let v = biasedUniforms(x.bh * x.s * x.dv, seed: 13), bias = biasedUniforms(x.h * x.t * x.s, seed: 14, scale: 2)
+        let dO = biasedUniforms(x.bh * x.t * x.dv, seed: 15)
+        let scale: Float = x.d == 0 ? 0 : 1 / Float(x.d).squareRoot()
+        var o = [Float](repeating: 0, count: x.bh * x.t * x.dv), lse = [Float](repeating: 0, count: x.bh * x.t)
+        flashAttentionForward(queries: q, keys: k, values: v, output: &o, logSumExp: &lse, batchHeads: x.bh,
+                              queryLength: x.t, keyLength: x.s, headDim: x.d, valueDim: x.dv, scale: scale,
+                              causal: causal, headsPerBatch: x.h, bias: bias)
+        var dQ = [Float](repeating: .nan, count: q.count), dK = [Float](repeating: .nan, count: k.count)
+        var dV = [Float](repeating: .nan, count: v.count), dBias = [Float](repeating: .nan, count: bias.count)
+        flashAttentionBackward(queries: q, keys: k, values: v, output: o, logSumExp: lse, dOutput: dO,
+                               dQueries: &dQ, dKeys: &dK, dValues: &dV, batchHeads: x.bh, queryLength: x.t,
+                               keyLength: x.s, headDim: x.d, valueDim: x.dv, scale: scale, causal: causal,
+                               headsPerBatch: x.h, bias: bias, dBias: &dBias)
+        var rQ = dQ, rK = dK, rV = dV, rB = dBias
+        biasedAttentionBackwardReference(queries: q, keys: k, values: v, bias: bias, dOutput: dO,
+                                         dQueries: &rQ, dKeys: &rK, dValues: &rV, dBias: &rB, batchHeads: x.bh,
+                                         queryLength: x.t, keyLength: x.s, headDim: x.d, valueDim: x.dv,
+                                         scale: scale, causal: causal, headsPerBatch: x.h)
+        #expect(biasedMismatch(dQ, rQ) < 5e-5)
+        #expect(biasedMismatch(dK, rK) < 5e-5)
+        #expect(biasedMismatch(dV, rV) < 5e-5)
+        #expect(biasedMismatch(dBias, rB) < 5e-5)
+        if causal && x.s == x.t && x.t > 1 { #expect(dBias[1] == 0) }  // a hidden (future) entry gets no gradient
+    }
+
+    @Test("the decode step with a bias row equals the last row of the biased parallel form", arguments: [8, 0])
+    func decodeStep(headDim d: Int) {
+        let (b, h, t, dv) = (2, 3, 37, 8)
+        let q = biasedUniforms(b * h * t * d, seed: 21), k = biasedUniforms(b * h * t * d, seed: 22)
+        let v = biasedUniforms(b * h * t * dv, seed: 23), bias = biasedUniforms(h * t * t, seed: 24, scale: 2)
+        let scale: Float = d == 0 ? 0 : 1 / Float(d).squareRoot()
+        var o = [Float](repeating: 0, count: b * h * t * dv), lse = [Float](repeating: 0, count: b * h * t)
+        flashAttentionForward(queries: q, keys: k, values: v, output: &o, logSumExp: &lse, batchHeads: b * h,
+                              queryLength: t, keyLength: t, headDim: d, valueDim: dv, scale: scale,
+                              causal: true, headsPerBatch: h, bias: bias)
+        // Last query of each head over its whole cache (capacity = t), bias row t − 1 of each head.
+        var lastQ = [Float](), row = [Float](), expected = [Float]()
+        for bh in 0..<(b * h) {
+            lastQ += q[((bh * t) + t - 1) * d ..< (bh * t + t) * d]
+            expected += o[((bh * t) + t - 1) * dv ..< (bh * t + t) * dv]
+        }
+        for hh in 0..<h { row += bias[(hh * t + t - 1) * t ..< (hh * t + t) * t] }
+        var out = [Float](repeating: .nan, count: b * h * dv)
+        decodeAttentionStep(query: lastQ, keys: k, values: v, output: &out, batchHeads: b * h, length: t, capacity: t,
+                            headDim: d, scale: scale, valueDim: dv, bias: row, headsPerBatch: h)
+        #expect(biasedMismatch(out, expected) < 1e-5)
+    }
+}
