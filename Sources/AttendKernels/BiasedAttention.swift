@@ -8,18 +8,20 @@ import Foundation
 /// Plain-loop reference of biased softmax attention (Double accumulation) for the tests.
 ///
 /// For batch·head bh with head h = bh mod headsPerBatch: S_ij = scale·q_i·k_j + bias[h, i, j] over the
-/// visible keys (causal: j ≤ i + S − T), P = softmax(S) row-wise, O = P·V, L_i = log Σ_j exp(S_ij)
-/// (−∞ and O_i = 0 for a row that sees no key).
+/// visible keys (causal: j ≤ i + S − T; `keyLengths`: j < keyLengths[bh / headsPerBatch]),
+/// P = softmax(S) row-wise, O = P·V, L_i = log Σ_j exp(S_ij) (−∞ and O_i = 0 for a row that sees no key).
 /// Q: [BH, T, D], K: [BH, S, D], V: [BH, S, Dv], bias: [headsPerBatch, T, S] → O [BH, T, Dv], L [BH, T].
 public func biasedAttentionReference(queries q: UnsafePointer<Float>, keys k: UnsafePointer<Float>,
                                      values v: UnsafePointer<Float>, bias: UnsafePointer<Float>,
                                      output o: UnsafeMutablePointer<Float>, logSumExp lse: UnsafeMutablePointer<Float>,
                                      batchHeads bh: Int, queryLength t: Int, keyLength s: Int,
-                                     headDim d: Int, valueDim dv: Int, scale: Float, causal: Bool, headsPerBatch: Int) {
+                                     headDim d: Int, valueDim dv: Int, scale: Float, causal: Bool, headsPerBatch: Int,
+                                     keyLengths: UnsafePointer<Int32>? = nil) {
     var p = [Double](repeating: 0, count: s)
     for h in 0..<bh {
         for i in 0..<t {
-            let visible = causal ? min(s, max(0, i + 1 + s - t)) : s
+            let keyEnd = keyLengths.map { min(s, max(0, Int($0[h / headsPerBatch]))) } ?? s
+            let visible = causal ? min(keyEnd, max(0, i + 1 + s - t)) : keyEnd
             let logZ = biasedReferenceRow(q, k, bias, &p, h: h, i: i, t: t, s: s, d: d, visible: visible,
                                           scale: scale, headsPerBatch: headsPerBatch)
             lse[h * t + i] = Float(logZ)
@@ -43,14 +45,15 @@ public func biasedAttentionBackwardReference(queries q: UnsafePointer<Float>, ke
                                              dValues dV: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>,
                                              batchHeads bh: Int, queryLength t: Int, keyLength s: Int,
                                              headDim d: Int, valueDim dv: Int, scale: Float, causal: Bool,
-                                             headsPerBatch: Int) {
+                                             headsPerBatch: Int, keyLengths: UnsafePointer<Int32>? = nil) {
     var gq = [Double](repeating: 0, count: bh * t * d), gk = [Double](repeating: 0, count: bh * s * d)
     var gv = [Double](repeating: 0, count: bh * s * dv), gb = [Double](repeating: 0, count: headsPerBatch * t * s)
     var p = [Double](repeating: 0, count: s), dp = [Double](repeating: 0, count: s)
     for h in 0..<bh {
         let head = h % headsPerBatch
         for i in 0..<t {
-            let visible = causal ? min(s, max(0, i + 1 + s - t)) : s
+            let keyEnd = keyLengths.map { min(s, max(0, Int($0[h / headsPerBatch]))) } ?? s
+            let visible = causal ? min(keyEnd, max(0, i + 1 + s - t)) : keyEnd
             _ = biasedReferenceRow(q, k, bias, &p, h: h, i: i, t: t, s: s, d: d, visible: visible,
                                    scale: scale, headsPerBatch: headsPerBatch)
             var rowDot = 0.0

@@ -8,6 +8,7 @@ extension Tensor {
     ///
     /// queries: [B, H, T, D]; keys: [B, H, S, D]; values: [B, H, S, Dv]; bias R: [H, T, S], shared by
     /// the batch (row i belongs to query i, which sits at position i + S − T when S > T) → [B, H, T, Dv].
+    /// Causal and key-padding masks work as in `flashAttention(queries:keys:values:mask:scale:)`.
     /// D may be 0 ("dot-product-free" attention: the scores are the bias alone). `scale` defaults to
     /// 1/√D (0 when D = 0). Gradients flow to Q, K, V and to R (dR = Σ_batch dS). Memory: the flash
     /// kernels' O(T) per head plus the bias itself, H·T·S floats (and as much again for dR, twice when
@@ -20,24 +21,33 @@ extension Tensor {
         precondition(k.shape == [b, h, s, d] && v.shape == [b, h, s, dv],
                      "attention shapes differ: q \(q.shape), k \(k.shape), v \(v.shape)")
         precondition(bias.shape == [h, t, s], "attention bias must be [H, T, S] = [\(h), \(t), \(s)], got \(bias.shape)")
-        precondition(mask.keyLengths == nil, "biased attention has no key padding yet")
+        if let lengths = mask.keyLengths { precondition(lengths.count == b, "keyLengths needs one entry per batch element") }
+        let lengths = mask.keyLengths
+        func withLengths<R>(_ body: (UnsafePointer<Int32>?) -> R) -> R {
+            if let lengths { return lengths.withUnsafeBufferPointer { body($0.baseAddress!) } }
+            return body(nil)
+        }
         let sc = scale ?? (d == 0 ? 0 : 1 / Float(d).squareRoot())
         let out = Tensor(uninitializedShape: [b, h, t, dv])
         let lse = Tensor(uninitializedShape: [b * h, t])
-        flashAttentionForward(queries: q.pointer, keys: k.pointer, values: v.pointer, output: out.pointer,
-                              logSumExp: lse.pointer, batchHeads: b * h, queryLength: t, keyLength: s,
-                              headDim: d, valueDim: dv, scale: sc, causal: mask.causal, headsPerBatch: h,
-                              bias: bias.pointer)
+        withLengths { kl in
+            flashAttentionForward(queries: q.pointer, keys: k.pointer, values: v.pointer, output: out.pointer,
+                                  logSumExp: lse.pointer, batchHeads: b * h, queryLength: t, keyLength: s,
+                                  headDim: d, valueDim: dv, scale: sc, causal: mask.causal, keyLengths: kl,
+                                  headsPerBatch: h, bias: bias.pointer)
+        }
         if needsGrad(q, k, v, bias) {
             out.record { g in
                 let dq = Tensor(uninitializedShape: q.shape), dk = Tensor(uninitializedShape: k.shape)
                 let dvT = Tensor(uninitializedShape: v.shape)
                 let dBias = bias.requiresGrad ? Tensor(uninitializedShape: bias.shape) : nil
-                flashAttentionBackward(queries: q.pointer, keys: k.pointer, values: v.pointer, output: out.pointer,
-                                       logSumExp: lse.pointer, dOutput: g.pointer, dQueries: dq.pointer,
-                                       dKeys: dk.pointer, dValues: dvT.pointer, batchHeads: b * h, queryLength: t,
-                                       keyLength: s, headDim: d, valueDim: dv, scale: sc, causal: mask.causal,
-                                       headsPerBatch: h, bias: bias.pointer, dBias: dBias?.pointer)
+                withLengths { kl in
+                    flashAttentionBackward(queries: q.pointer, keys: k.pointer, values: v.pointer, output: out.pointer,
+                                           logSumExp: lse.pointer, dOutput: g.pointer, dQueries: dq.pointer,
+                                           dKeys: dk.pointer, dValues: dvT.pointer, batchHeads: b * h, queryLength: t,
+                                           keyLength: s, headDim: d, valueDim: dv, scale: sc, causal: mask.causal,
+                                           keyLengths: kl, headsPerBatch: h, bias: bias.pointer, dBias: dBias?.pointer)
+                }
                 q.accumulateGrad(taking: dq)
                 k.accumulateGrad(taking: dk)
                 v.accumulateGrad(taking: dvT)

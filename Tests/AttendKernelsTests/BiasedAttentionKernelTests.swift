@@ -116,3 +116,41 @@ struct BiasedAttentionKernelTests {
         #expect(biasedMismatch(out, expected) < 1e-5)
     }
 }
+
+@Suite("Biased attention kernels with key padding")
+struct BiasedPaddingKernelTests {
+    @Test("flash forward and backward with a bias and key lengths match the references", arguments: [false, true])
+    func padded(causal: Bool) {
+        // Batch 3 × 2 heads; element 1 keeps no key at all, element 2 more keys than exist.
+        let x = BiasedShape(b: 3, h: 2, t: 70, s: 70, d: 8, dv: 6)
+        let lengths: [Int32] = [37, 0, 500]
+        let q = biasedUniforms(x.bh * x.t * x.d, seed: 31), k = biasedUniforms(x.bh * x.s * x.d, seed: 32)
+        let v = biasedUniforms(x.bh * x.s * x.dv, seed: 33), bias = biasedUniforms(x.h * x.t * x.s, seed: 34, scale: 2)
+        let dO = biasedUniforms(x.bh * x.t * x.dv, seed: 35)
+        let scale: Float = 0.35
+        var o = [Float](repeating: .nan, count: x.bh * x.t * x.dv), lse = [Float](repeating: .nan, count: x.bh * x.t)
+        flashAttentionForward(queries: q, keys: k, values: v, output: &o, logSumExp: &lse, batchHeads: x.bh,
+                              queryLength: x.t, keyLength: x.s, headDim: x.d, valueDim: x.dv, scale: scale,
+                              causal: causal, keyLengths: lengths, headsPerBatch: x.h, bias: bias)
+        var refO = o, refL = lse
+        biasedAttentionReference(queries: q, keys: k, values: v, bias: bias, output: &refO, logSumExp: &refL,
+                                 batchHeads: x.bh, queryLength: x.t, keyLength: x.s, headDim: x.d, valueDim: x.dv,
+                                 scale: scale, causal: causal, headsPerBatch: x.h, keyLengths: lengths)
+        #expect(biasedMismatch(o, refO) < 2e-5)
+        #expect(biasedMismatch(lse, refL) < 2e-5)
+        var dQ = [Float](repeating: .nan, count: q.count), dK = [Float](repeating: .nan, count: k.count)
+        var dV = [Float](repeating: .nan, count: v.count), dBias = [Float](repeating: .nan, count: bias.count)
+        flashAttentionBackward(queries: q, keys: k, values: v, output: o, logSumExp: lse, dOutput: dO,
+                               dQueries: &dQ, dKeys: &dK, dValues: &dV, batchHeads: x.bh, queryLength: x.t,
+                               keyLength: x.s, headDim: x.d, valueDim: x.dv, scale: scale, causal: causal,
+                               keyLengths: lengths, headsPerBatch: x.h, bias: bias, dBias: &dBias)
+        var rQ = dQ, rK = dK, rV = dV, rB = dBias
+        biasedAttentionBackwardReference(queries: q, keys: k, values: v, bias: bias, dOutput: dO,
+                                         dQueries: &rQ, dKeys: &rK, dValues: &rV, dBias: &rB, batchHeads: x.bh,
+                                         queryLength: x.t, keyLength: x.s, headDim: x.d, valueDim: x.dv,
+                                         scale: scale, causal: causal, headsPerBatch: x.h, keyLengths: lengths)
+        for (name, a, r) in [("dQ", dQ, rQ), ("dK", dK, rK), ("dV", dV, rV), ("dBias", dBias, rB)] {
+            #expect(biasedMismatch(a, r) < 5e-5, "\(name)")
+        }
+    }
+}
