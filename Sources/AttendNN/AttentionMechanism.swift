@@ -121,8 +121,12 @@ public final class MultiHeadAttention: Module {
     /// FAVOR+ draws made so far (with `favorRedraw`, each parallel pass and each stepper takes the next).
     private var favorDraws: UInt64 = 0
 
+    /// A layer of width `modelDim` with `numHeads` heads; `settings` as in `AttentionSettings`
+    /// (a position bias requires `kind == .softmax`, and `dotProduct: false` requires a position bias).
     public init(modelDim: Int, numHeads: Int, kind: AttentionKind, bias: Bool, outputStd: Float,
                 settings: AttentionSettings = .init(), rng: inout RandomGenerator) {
+        precondition(settings.positionBias == .none || kind == .softmax, "a position bias needs softmax attention")
+        precondition(settings.dotProduct || settings.positionBias != .none, "dot-product-free attention needs a position bias")
         self.numHeads = numHeads
         self.kind = kind
         self.settings = settings

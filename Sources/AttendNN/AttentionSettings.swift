@@ -18,6 +18,7 @@ public struct AttentionSettings: Sendable, Equatable {
     /// and every generated sequence, instead of keeping one draw (Performer's feature redrawing).
     public var favorRedraw: Bool
 
+    /// Settings with plain attention as the default for every field.
     public init(positionBias: PositionBias = .none, positionBuckets: Int = 32, positionMaxDistance: Int = 128,
                 dotProduct: Bool = true, favorFeatures: Int = 64, favorSeed: UInt64 = 0, favorRedraw: Bool = false) {
         self.positionBias = positionBias

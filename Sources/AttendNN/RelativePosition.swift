@@ -53,8 +53,9 @@ public final class RelativePositionBias: Module {
 
     /// A bias of `kind` for `numHeads` heads; `buckets` and `maxDistance` matter only for T5.
     public init(kind: PositionBias, numHeads: Int, buckets: Int = 32, maxDistance: Int = 128) {
-        precondition(numHeads > 0 && buckets >= 4 && maxDistance > buckets / 2,
-                     "relative positions need heads > 0, buckets ≥ 4 and maxDistance > buckets / 2")
+        precondition(numHeads > 0, "relative positions need at least one head")
+        precondition(!(kind == .t5 || kind == .t5Bidirectional) || (buckets >= 4 && maxDistance > buckets / 2),
+                     "T5 buckets need buckets ≥ 4 and maxDistance > buckets / 2")
         self.kind = kind
         self.numHeads = numHeads
         self.buckets = buckets
@@ -67,6 +68,7 @@ public final class RelativePositionBias: Module {
         }
     }
 
+    /// `table` (T5) or `logScale` (log-/lin-type); empty for ALiBi.
     public var parameters: [(name: String, tensor: Tensor)] {
         guard let weight else { return [] }
         return [(kind == .t5 || kind == .t5Bidirectional ? "table" : "logScale", weight)]
@@ -149,24 +151,31 @@ public struct RelativePositionAttention: AttentionMechanism {
     /// The bias module (holds the learned parameters).
     public let bias: RelativePositionBias
 
+    /// Attention biased by `bias` (whose parameters stay owned by the layer that holds it).
     public init(bias: RelativePositionBias) { self.bias = bias }
 
     /// Keys and values so far: [B·H, capacity, Dk] and [B·H, capacity, Dv], first `length` rows filled.
     public struct State {
+        /// Cached keys [B·H, capacity, Dk] (Dk = 0 when dot-product-free).
         public var keys: Tensor
+        /// Cached values [B·H, capacity, Dv].
         public var values: Tensor
+        /// Positions stored so far (the next step's query sits at position `length`).
         public var length = 0
     }
 
+    /// Parallel form: Q, K [B, H, T|S, Dk], V [B, H, S, Dv] → [B, H, T, Dv], with R [H, T, S] built once.
     public func callAsFunction(queries: Tensor, keys: Tensor, values: Tensor, mask: AttentionMask) -> Tensor {
         let r = bias(queryLength: queries.shape[2], keyLength: keys.shape[2])
         return Tensor.flashAttention(queries: queries, keys: keys, values: values, bias: r, mask: mask)
     }
 
+    /// An empty cache with room for 16 positions (it doubles as needed).
     public func initialState(batch: Int, heads: Int, keyDim: Int, valueDim: Int) -> State {
         State(keys: .zeros([batch * heads, 16, keyDim]), values: .zeros([batch * heads, 16, valueDim]))
     }
 
+    /// Appends key and value [B, H, Dk|Dv], attends with bias row `length` over the cache: [B, H, Dv].
     public func step(query: Tensor, key: Tensor, value: Tensor, state: inout State) -> Tensor {
         let (b, h, dk, dv) = (query.shape[0], query.shape[1], query.shape[2], value.shape[2])
         let bh = b * h
