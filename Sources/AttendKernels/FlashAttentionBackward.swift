@@ -28,11 +28,12 @@
 /// 2023, Algorithm 2). Rows that saw no key (L = −∞) get zero gradients, and so do keys that no
 /// query sees. Causal tiles above the diagonal are skipped.
 ///
-/// With the forward's `bias` [headsPerBatch, T, S], P = exp(scale·Q·Kᵀ + bias − L), and when
-/// `dBias` [headsPerBatch, T, S] is given it is overwritten with ∂L/∂bias = Σ_batch dS (masked
-/// entries 0). The batch sum is thread-safe: when threads own whole heads each keeps its own
-/// dBias partial (threads × H·T·S floats), summed in a fixed order; otherwise a head's key blocks
-/// write disjoint columns.
+/// With the forward's `bias` and `biasLayout`, P = exp(scale·Q·Kᵀ + B − L), and when `dBias` (the
+/// bias's shape) is given it is overwritten with ∂L/∂bias: Σ_batch dS (masked entries 0), and for
+/// `.byLag` also summed along each diagonal. The sums are thread-safe: workers whose writes could
+/// meet (threads owning whole heads; or key blocks of one head sharing lags) keep their own dBias
+/// partial (one bias-sized buffer per extra thread), added up in a fixed order; otherwise a
+/// head's key blocks write disjoint columns.
 public func flashAttentionBackward(queries q: UnsafePointer<Float>, keys k: UnsafePointer<Float>,
                                    values v: UnsafePointer<Float>, output o: UnsafePointer<Float>,
                                    logSumExp lse: UnsafePointer<Float>, dOutput dO: UnsafePointer<Float>,
@@ -41,14 +42,16 @@ public func flashAttentionBackward(queries q: UnsafePointer<Float>, keys k: Unsa
                                    batchHeads bh: Int, queryLength t: Int, keyLength s: Int,
                                    headDim d: Int, valueDim dv: Int, scale: Float,
                                    causal: Bool, keyLengths: UnsafePointer<Int32>? = nil, headsPerBatch: Int = 1,
-                                   bias: UnsafePointer<Float>? = nil, dBias: UnsafeMutablePointer<Float>? = nil) {
+                                   bias: UnsafePointer<Float>? = nil, dBias: UnsafeMutablePointer<Float>? = nil,
+                                   biasLayout: AttentionBiasLayout = .full) {
     precondition(bh >= 0 && t >= 0 && s >= 0 && d >= 0 && dv >= 0, "flashAttentionBackward: negative size")
     precondition(headsPerBatch >= 1, "flashAttentionBackward: headsPerBatch must be ≥ 1")
     precondition(dBias == nil || bias != nil, "flashAttentionBackward: dBias needs the forward's bias")
-    dBias?.update(repeating: 0, count: headsPerBatch * t * s)
-    if bh == 0 { return }
     let problem = FlashProblem(q: q, k: k, v: v, t: t, s: s, d: d, dv: dv, scale: scale, causal: causal,
-                               keyLengths: keyLengths, headsPerBatch: headsPerBatch, bias: bias)
+                               keyLengths: keyLengths, headsPerBatch: headsPerBatch, bias: bias, biasLayout: biasLayout)
+    let biasCount = headsPerBatch * problem.biasHeadSize
+    dBias?.update(repeating: 0, count: biasCount)
+    if bh == 0 { return }
     let grads = FlashGradients(o: o, lse: lse, dO: dO, dQ: dQ, dK: dK, dV: dV)
     let dq64 = (d + flashLanes - 1) / flashLanes * flashLanes  // dQ accumulator row, whole 64-lane chunks
     let keyTiles = (s + flashLanes - 1) / flashLanes
@@ -67,7 +70,6 @@ public func flashAttentionBackward(queries q: UnsafePointer<Float>, keys k: Unsa
         // Threads own whole heads, but heads of different batch elements share a dBias slice:
         // each worker sums into its own partial (worker 0 into dBias itself), added up in order.
         let workers = min(threads, bh)
-        let biasCount = headsPerBatch * t * s
         let partials = (1..<max(workers, 1)).map { _ in UnsafeMutablePointer<Float>.allocate(capacity: biasCount) }
         defer { partials.forEach { $0.deallocate() } }
         partials.forEach { $0.update(repeating: 0, count: biasCount) }
@@ -116,9 +118,15 @@ public func flashAttentionBackward(queries q: UnsafePointer<Float>, keys k: Unsa
     let scratches = (0..<workers).map { _ in FlashScratch(scratchSizes) }
     defer { scratches.forEach { $0.deallocate() } }
     let partials = scratches.map { UnsafePointer($0[0]) }
+    // Key blocks of one head write disjoint dBias columns in the full layout, but share lags by lag.
+    let biasPartials = dBias == nil || biasLayout == .full ? []
+        : (1..<workers).map { _ in UnsafeMutablePointer<Float>.allocate(capacity: biasCount) }
+    defer { biasPartials.forEach { $0.deallocate() } }
+    biasPartials.forEach { $0.update(repeating: 0, count: biasCount) }
     for h in 0..<bh {
         parallelChunks(workers, work: headWork) { range in
             for w in range {
+                let target = w == 0 || biasPartials.isEmpty ? dBias : biasPartials[w - 1]
                 let scratch = scratches[w]
                 let dQAcc = scratch[0]
                 dQAcc.update(repeating: 0, count: t * dq64)
@@ -126,13 +134,14 @@ public func flashAttentionBackward(queries q: UnsafePointer<Float>, keys k: Unsa
                 var kb = w
                 while kb < keyBlocks {
                     flashBackwardKeyBlock(problem, grads, head: h, keyStart: kb * perBlock * flashLanes, tiles: perBlock,
-                                          dQAcc: dQAcc, dq64: dq64, scratch: scratch, dBias: dBias)
+                                          dQAcc: dQAcc, dq64: dq64, scratch: scratch, dBias: target)
                     kb += workers
                 }
             }
         }
         flashWriteQueryGradient(problem, grads, head: h, from: partials, dq64: dq64)
     }
+    if let dBias { for partial in biasPartials { add(dBias, partial, dBias, count: biasCount) } }
 }
 
 /// The backward-only pointers, gathered so they pass as one value.
@@ -219,12 +228,12 @@ private func flashBackwardKeyBlock(_ p: FlashProblem, _ g: FlashGradients, head 
                          c: pTile, ldc: flashLanes, alpha: p.scale * flashLog2E, accumulate: false)
             flashProduct(m: rows, depth: dv, a: doi, aRow: dv, aCol: 1, b: vT, ldb: flashLanes,
                          c: dsTile, ldc: flashLanes, alpha: 1, accumulate: false)
+            let biasStep = p.biasLayout == .full ? 1 : -1
             if let bias = p.bias {
-                // log2(e)·S += log2(e)·bias[h mod H, i, ju + jj]  (forward: S = scale·Q·Kᵀ + bias)
-                let bh = bias + ((h % p.headsPerBatch) * t + i0) * s + ju
+                // log2(e)·S += log2(e)·B(h, i, ju + jj)  (forward: S = scale·Q·Kᵀ + bias)
                 for ii in 0..<rows {
-                    let row = pTile + ii * flashLanes, b = bh + ii * s
-                    for jj in 0..<c { row[jj] += flashLog2E * b[jj] }
+                    let row = pTile + ii * flashLanes, b = p.biasRow(bias, head: h, query: i0 + ii, keyStart: ju)
+                    for jj in 0..<c { row[jj] += flashLog2E * b[biasStep * jj] }
                 }
             }
             for ii in 0..<rows {
@@ -235,9 +244,11 @@ private func flashBackwardKeyBlock(_ p: FlashProblem, _ g: FlashGradients, head 
                                         l: lRow[i], delta: delta[i])
             }
             if let dBias {
-                // dBias[h mod H, i, j] += dS[i, j]  (summed over the batch; this block owns these keys)
-                let db = dBias + ((h % p.headsPerBatch) * t + i0) * s + ju
-                for ii in 0..<rows { add(db + ii * s, dsTile + ii * flashLanes, db + ii * s, count: c) }
+                // dB(h, i, j) += dS[i, j]  (summed over the batch, and along diagonals by lag)
+                for ii in 0..<rows {
+                    let db = p.biasRow(dBias, head: h, query: i0 + ii, keyStart: ju), ds = dsTile + ii * flashLanes
+                    if biasStep == 1 { add(db, ds, db, count: c) } else { for jj in 0..<c { db[-jj] += ds[jj] } }
+                }
             }
             // dVᵀ[c, jj] += Σ_ii dO[ii, c]·P[ii, jj];  dKᵀ[c, jj] += Σ_ii Q[ii, c]·dS[ii, jj]
             flashProduct(m: dv, depth: rows, a: doi, aRow: 1, aCol: dv, b: pTile, ldb: flashLanes,

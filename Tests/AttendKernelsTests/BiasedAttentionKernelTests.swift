@@ -38,22 +38,31 @@ private func biasedMismatch(_ a: [Float], _ b: [Float]) -> Float {
     zip(a, b).reduce(0) { worst, pair in pair.0 == pair.1 ? worst : max(worst, abs(pair.0 - pair.1)) }
 }
 
+/// (causal, layout) pairs every kernel test runs.
+private let biasedModes: [(causal: Bool, layout: AttentionBiasLayout)] = [(false, .full), (true, .full), (false, .byLag), (true, .byLag)]
+
+/// Floats in a bias of `layout` for shape x: H·T·S or H·(T + S − 1).
+private func biasCount(_ x: BiasedShape, _ layout: AttentionBiasLayout) -> Int {
+    layout == .full ? x.h * x.t * x.s : x.h * (x.t + x.s - 1)
+}
+
 @Suite("Biased attention kernels")
 struct BiasedAttentionKernelTests {
     @Test("flash forward with a bias matches biasedAttentionReference (O and log-sum-exp)",
-          arguments: biasedShapes, [false, true])
-    func forward(shape x: BiasedShape, causal: Bool) {
+          arguments: biasedShapes, biasedModes)
+    func forward(shape x: BiasedShape, mode: (causal: Bool, layout: AttentionBiasLayout)) {
+        let (causal, layout) = mode
         let q = biasedUniforms(x.bh * x.t * x.d, seed: 1), k = biasedUniforms(x.bh * x.s * x.d, seed: 2)
-        let v = biasedUniforms(x.bh * x.s * x.dv, seed: 3), bias = biasedUniforms(x.h * x.t * x.s, seed: 4, scale: 3)
+        let v = biasedUniforms(x.bh * x.s * x.dv, seed: 3), bias = biasedUniforms(biasCount(x, layout), seed: 4, scale: 3)
         let scale: Float = x.d == 0 ? 0 : 1 / Float(x.d).squareRoot()
         var o = [Float](repeating: .nan, count: x.bh * x.t * x.dv), lse = [Float](repeating: .nan, count: x.bh * x.t)
         flashAttentionForward(queries: q, keys: k, values: v, output: &o, logSumExp: &lse, batchHeads: x.bh,
                               queryLength: x.t, keyLength: x.s, headDim: x.d, valueDim: x.dv, scale: scale,
-                              causal: causal, headsPerBatch: x.h, bias: bias)
+                              causal: causal, headsPerBatch: x.h, bias: bias, biasLayout: layout)
         var refO = o, refL = lse
         biasedAttentionReference(queries: q, keys: k, values: v, bias: bias, output: &refO, logSumExp: &refL,
                                  batchHeads: x.bh, queryLength: x.t, keyLength: x.s, headDim: x.d, valueDim: x.dv,
-                                 scale: scale, causal: causal, headsPerBatch: x.h)
+                                 scale: scale, causal: causal, headsPerBatch: x.h, biasLayout: layout)
         #expect(biasedMismatch(o, refO) < 2e-5)
         #expect(biasedMismatch(lse, refL) < 2e-5)
         // The bias matters: without it the output differs.
@@ -65,32 +74,70 @@ struct BiasedAttentionKernelTests {
     }
 
     @Test("flash backward with a bias matches biasedAttentionBackwardReference (dQ, dK, dV, dBias)",
-          arguments: biasedShapes, [false, true])
-    func backward(shape x: BiasedShape, causal: Bool) {
+          arguments: biasedShapes, biasedModes)
+    func backward(shape x: BiasedShape, mode: (causal: Bool, layout: AttentionBiasLayout)) {
+        let (causal, layout) = mode
         let q = biasedUniforms(x.bh * x.t * x.d, seed: 11), k = biasedUniforms(x.bh * x.s * x.d, seed: 12)
-        let v = biasedUniforms(x.bh * x.s * x.dv, seed: 13), bias = biasedUniforms(x.h * x.t * x.s, seed: 14, scale: 2)
+        let v = biasedUniforms(x.bh * x.s * x.dv, seed: 13), bias = biasedUniforms(biasCount(x, layout), seed: 14, scale: 2)
         let dO = biasedUniforms(x.bh * x.t * x.dv, seed: 15)
         let scale: Float = x.d == 0 ? 0 : 1 / Float(x.d).squareRoot()
         var o = [Float](repeating: 0, count: x.bh * x.t * x.dv), lse = [Float](repeating: 0, count: x.bh * x.t)
         flashAttentionForward(queries: q, keys: k, values: v, output: &o, logSumExp: &lse, batchHeads: x.bh,
                               queryLength: x.t, keyLength: x.s, headDim: x.d, valueDim: x.dv, scale: scale,
-                              causal: causal, headsPerBatch: x.h, bias: bias)
+                              causal: causal, headsPerBatch: x.h, bias: bias, biasLayout: layout)
         var dQ = [Float](repeating: .nan, count: q.count), dK = [Float](repeating: .nan, count: k.count)
         var dV = [Float](repeating: .nan, count: v.count), dBias = [Float](repeating: .nan, count: bias.count)
         flashAttentionBackward(queries: q, keys: k, values: v, output: o, logSumExp: lse, dOutput: dO,
                                dQueries: &dQ, dKeys: &dK, dValues: &dV, batchHeads: x.bh, queryLength: x.t,
                                keyLength: x.s, headDim: x.d, valueDim: x.dv, scale: scale, causal: causal,
-                               headsPerBatch: x.h, bias: bias, dBias: &dBias)
+                               headsPerBatch: x.h, bias: bias, dBias: &dBias, biasLayout: layout)
         var rQ = dQ, rK = dK, rV = dV, rB = dBias
         biasedAttentionBackwardReference(queries: q, keys: k, values: v, bias: bias, dOutput: dO,
                                          dQueries: &rQ, dKeys: &rK, dValues: &rV, dBias: &rB, batchHeads: x.bh,
                                          queryLength: x.t, keyLength: x.s, headDim: x.d, valueDim: x.dv,
-                                         scale: scale, causal: causal, headsPerBatch: x.h)
+                                         scale: scale, causal: causal, headsPerBatch: x.h, biasLayout: layout)
         #expect(biasedMismatch(dQ, rQ) < 5e-5)
         #expect(biasedMismatch(dK, rK) < 5e-5)
         #expect(biasedMismatch(dV, rV) < 5e-5)
         #expect(biasedMismatch(dBias, rB) < 5e-5)
-        if causal && x.s == x.t && x.t > 1 { #expect(dBias[1] == 0) }  // a hidden (future) entry gets no gradient
+        // A hidden (future) entry gets no gradient: B(0, 0, 1) — full index 1, by-lag index S − 2.
+        if causal && x.s == x.t && x.t > 1 { #expect(dBias[layout == .full ? 1 : x.s - 2] == 0) }
+    }
+
+    @Test("a by-lag bias gives what its expansion to [H, T, S] gives; its gradient is the diagonal sums",
+          arguments: [BiasedShape(b: 2, h: 2, t: 70, s: 70, d: 8, dv: 8), BiasedShape(b: 1, h: 3, t: 130, s: 130, d: 0, dv: 4),
+                      BiasedShape(b: 2, h: 2, t: 5, s: 80, d: 4, dv: 4)])
+    func lagMatchesExpansion(shape x: BiasedShape) {
+        let q = biasedUniforms(x.bh * x.t * x.d, seed: 41), k = biasedUniforms(x.bh * x.s * x.d, seed: 42)
+        let v = biasedUniforms(x.bh * x.s * x.dv, seed: 43), dO = biasedUniforms(x.bh * x.t * x.dv, seed: 44)
+        let lag = biasedUniforms(x.h * (x.t + x.s - 1), seed: 45, scale: 2)
+        var full = [Float](repeating: 0, count: x.h * x.t * x.s)
+        // Query i sits at position i + S − T; its lag to key j is (i + S − T) − j, stored at lag + T − 1.
+        for h in 0..<x.h { for i in 0..<x.t { for j in 0..<x.s {
+            full[(h * x.t + i) * x.s + j] = lag[h * (x.t + x.s - 1) + (i + x.s - x.t - j) + x.t - 1]
+        } } }
+        let scale: Float = x.d == 0 ? 0 : 0.3
+        func run(_ bias: [Float], _ layout: AttentionBiasLayout) -> (o: [Float], dQ: [Float], dV: [Float], dBias: [Float]) {
+            var o = [Float](repeating: 0, count: x.bh * x.t * x.dv), lse = [Float](repeating: 0, count: x.bh * x.t)
+            flashAttentionForward(queries: q, keys: k, values: v, output: &o, logSumExp: &lse, batchHeads: x.bh,
+                                  queryLength: x.t, keyLength: x.s, headDim: x.d, valueDim: x.dv, scale: scale,
+                                  causal: true, headsPerBatch: x.h, bias: bias, biasLayout: layout)
+            var dQ = q, dK = k, dV = v, dBias = bias
+            flashAttentionBackward(queries: q, keys: k, values: v, output: o, logSumExp: lse, dOutput: dO,
+                                   dQueries: &dQ, dKeys: &dK, dValues: &dV, batchHeads: x.bh, queryLength: x.t,
+                                   keyLength: x.s, headDim: x.d, valueDim: x.dv, scale: scale, causal: true,
+                                   headsPerBatch: x.h, bias: bias, dBias: &dBias, biasLayout: layout)
+            return (o, dQ, dV, dBias)
+        }
+        let a = run(lag, .byLag), b = run(full, .full)
+        #expect(biasedMismatch(a.o, b.o) < 1e-6)
+        #expect(biasedMismatch(a.dQ, b.dQ) < 1e-6)
+        #expect(biasedMismatch(a.dV, b.dV) < 1e-6)
+        var diagonal = [Float](repeating: 0, count: lag.count)
+        for h in 0..<x.h { for i in 0..<x.t { for j in 0..<x.s {
+            diagonal[h * (x.t + x.s - 1) + (i + x.s - x.t - j) + x.t - 1] += b.dBias[(h * x.t + i) * x.s + j]
+        } } }
+        #expect(biasedMismatch(a.dBias, diagonal) < 1e-4)
     }
 
     @Test("the decode step with a bias row equals the last row of the biased parallel form", arguments: [8, 0])
