@@ -37,8 +37,9 @@ extension PositionBias {
 ///
 /// Parameters: T5 kinds own `table` [H, buckets] (zeros at start); log- and lin-type own `logScale`
 /// ρ [H] with p_h = exp(ρ_h) (log-type starts at p_h = 1, lin-type at the ALiBi slopes); ALiBi owns
-/// none. Each layer has its own bias (T5 itself shares one table across layers).
-/// Memory: R is H·T·S floats per layer and forward, shared by the whole batch.
+/// none. Each layer has its own bias (T5 itself shares one table across layers). Every kind depends
+/// only on the lag, so attention uses `lagBias`: H·(T + S − 1) floats per layer and forward, shared
+/// by the whole batch (the flash kernels keep their O(T) memory).
 public final class RelativePositionBias: Module {
     /// Which bias this is.
     public let kind: PositionBias
@@ -74,33 +75,35 @@ public final class RelativePositionBias: Module {
         return [(kind == .t5 || kind == .t5Bidirectional ? "table" : "logScale", weight)]
     }
 
-    /// R [H, T, S] for T queries at positions S − T … S − 1 and S keys at 0 … S − 1 (entries a causal
-    /// mask hides are filled too; the mask removes them). Differentiable in `weight`.
-    public func callAsFunction(queryLength t: Int, keyLength s: Int) -> Tensor {
-        let offset = s - t
+    /// R by lag, [H, T + S − 1], for T queries at positions S − T … S − 1 and S keys at 0 … S − 1:
+    /// entry e holds the bias of lag ℓ = e − (T − 1) = query position − key position (ℓ ≥ 0 for a key at
+    /// or before the query; negative ℓ only matter without a causal mask). Differentiable in `weight`;
+    /// O(H·(T + S)) memory. `Tensor.flashAttention(queries:keys:values:bias:mask:scale:)` takes it as is.
+    public func lagBias(queryLength t: Int, keyLength s: Int) -> Tensor {
+        let lags = (1 - t)...(s - 1)
         switch kind {
         case .t5, .t5Bidirectional:
-            var indices = [Int32](repeating: 0, count: t * s)
-            for i in 0..<t { for j in 0..<s {
-                indices[i * s + j] = Int32(Self.bucket(relativePosition: j - (i + offset), bidirectional: kind == .t5Bidirectional,
-                                                       buckets: buckets, maxDistance: maxDistance))
-            } }
-            return Tensor.bucketedBias(table: weight!, buckets: indices, queryLength: t, keyLength: s)
+            let indices = lags.map {
+                Int32(Self.bucket(relativePosition: -$0, bidirectional: kind == .t5Bidirectional, buckets: buckets, maxDistance: maxDistance))
+            }
+            return Tensor.bucketedBias(table: weight!, buckets: indices)
         case .logType, .linType:
             let phi: (Int) -> Float = kind == .logType ? { -Foundation.log(Float($0)) } : { -Float($0) }
-            var pattern = [Float](repeating: 0, count: t * s)
-            for i in 0..<t { for j in 0..<s { pattern[i * s + j] = phi(Self.lag(query: i + offset, key: j)) } }
-            return Tensor.scaledBias(logScales: weight!, pattern: pattern, queryLength: t, keyLength: s)
+            return Tensor.scaledBias(logScales: weight!, pattern: lags.map { phi(abs($0) + 1) })  // τ = |ℓ| + 1
         case .alibi:
             let slopes = Self.alibiSlopes(numHeads: numHeads)
-            let out = Tensor(uninitializedShape: [numHeads, t, s])
-            for h in 0..<numHeads { for i in 0..<t { for j in 0..<s {
-                out.pointer[(h * t + i) * s + j] = -slopes[h] * Float(abs(i + offset - j))
-            } } }
-            return out
+            return Tensor(slopes.flatMap { m in lags.map { -m * Float(abs($0)) } }, shape: [numHeads, t + s - 1])
         case .none:
-            return Tensor.zeros([numHeads, t, s])
+            return Tensor.zeros([numHeads, t + s - 1])
         }
+    }
+
+    /// R [H, T, S] (the by-lag bias expanded: R[h, i, j] = lagBias[h, i − j + S − 1]), for inspection and
+    /// for attention that wants the full layout; entries a causal mask hides are filled too. O(H·T·S).
+    public func callAsFunction(queryLength t: Int, keyLength s: Int) -> Tensor {
+        var indices = [Int32](repeating: 0, count: t * s)
+        for i in 0..<t { for j in 0..<s { indices[i * s + j] = Int32(i - j + s - 1) } }
+        return Tensor.bucketedBias(table: lagBias(queryLength: t, keyLength: s), buckets: indices).reshaped([numHeads, t, s])
     }
 
     /// Row `position` of the bias for a generation step: [H, position + 1] (no gradient), equal to the
@@ -164,9 +167,10 @@ public struct RelativePositionAttention: AttentionMechanism {
         public var length = 0
     }
 
-    /// Parallel form: Q, K [B, H, T|S, Dk], V [B, H, S, Dv] → [B, H, T, Dv], with R [H, T, S] built once.
+    /// Parallel form: Q, K [B, H, T|S, Dk], V [B, H, S, Dv] → [B, H, T, Dv], with R by lag
+    /// [H, T + S − 1] built once per call.
     public func callAsFunction(queries: Tensor, keys: Tensor, values: Tensor, mask: AttentionMask) -> Tensor {
-        let r = bias(queryLength: queries.shape[2], keyLength: keys.shape[2])
+        let r = bias.lagBias(queryLength: queries.shape[2], keyLength: keys.shape[2])
         return Tensor.flashAttention(queries: queries, keys: keys, values: values, bias: r, mask: mask)
     }
 
