@@ -93,8 +93,9 @@ public final class DecoderOnly: Module {
     /// A fresh recurrent inference state for `batch` sequences.
     public func makeStepper(batch: Int) -> Stepper { Stepper(model: self, batch: batch) }
 
-    /// Parameters that get weight decay: matrices and embeddings (rank ≥ 2), not biases or norms (nanoGPT).
+    /// Parameters that get weight decay: matrices and embeddings (rank ≥ 2), not biases or norms (nanoGPT),
+    /// nor relative-position parameters (a T5 bucket table is a per-head bias, not a weight matrix).
     public func decayedParameterNames() -> Set<String> {
-        Set(namedParameters().filter { $0.tensor.rank >= 2 }.map(\.name))
+        Set(namedParameters().filter { $0.tensor.rank >= 2 && !$0.name.contains(".positionBias.") }.map(\.name))
     }
 }

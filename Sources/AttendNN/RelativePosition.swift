@@ -32,8 +32,9 @@ extension PositionBias {
     public var isBidirectionalOnly: Bool { self == .t5Bidirectional }
 }
 
-/// The relative-position bias of one attention layer: builds R [H, T, S] for the parallel form and
-/// one row [H, S] for a generation step, with the learned parameters it needs.
+/// The relative-position bias of one attention layer: builds R by lag [H, T + S − 1] for the parallel
+/// form (or expanded, [H, T, S]) and one row [H, S] for a generation step, with the learned
+/// parameters it needs.
 ///
 /// Parameters: T5 kinds own `table` [H, buckets] (zeros at start); log- and lin-type own `logScale`
 /// ρ [H] with p_h = exp(ρ_h) (log-type starts at p_h = 1, lin-type at the ALiBi slopes); ALiBi owns

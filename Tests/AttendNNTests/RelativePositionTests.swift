@@ -136,6 +136,8 @@ struct RelativePositionTests {
         #expect(shapes["blocks.0.attention.qkv.weight"] == [16, 16])
         #expect(shapes["blocks.1.attention.positionBias.table"] == [4, 8])
         #expect(shapes["positionEmbedding.weight"] == nil)
+        #expect(!m.decayedParameterNames().contains("blocks.1.attention.positionBias.table"))
+        #expect(m.decayedParameterNames().contains("blocks.1.attention.qkv.weight"))
         let log = try DecoderOnly(config(.logType, dotProduct: true, positions: .learned), rng: &rng)
         let logShapes = Dictionary(uniqueKeysWithValues: log.namedParameters().map { ($0.name, $0.tensor.shape) })
         #expect(logShapes["blocks.0.attention.qkv.weight"] == [48, 16])
