@@ -16,6 +16,8 @@ public struct AttentionSettings: Sendable, Equatable {
     public var favorSeed: UInt64
     /// Draw fresh FAVOR+ directions for every parallel forward pass (each new batch of sequences)
     /// and every generated sequence, instead of keeping one draw (Performer's feature redrawing).
+    /// Draws are counted per layer from the layer's creation, so a run is reproducible from its seed,
+    /// but a resumed run draws a different sequence than an uninterrupted one.
     public var favorRedraw: Bool
 
     /// Settings with plain attention as the default for every field.
