@@ -16,6 +16,13 @@
 // Masks: causal means query i sees keys j ≤ i + (S − T) (aligned to the end, as with a KV
 // cache); `keyLengths[b]` hides keys j ≥ keyLengths[b] of batch element b = bh / headsPerBatch.
 // A query row that sees no key at all gets O = 0, logSumExp = −∞, and zero gradients.
+//
+// Additive bias (relative positions, RelativePosition.swift): an optional `bias`, shared by the
+// batch (head h of batch·head bh is bh mod headsPerBatch), is added to every score:
+// S = scale·Q·Kᵀ + bias. Two layouts: `.full` [H, T, S], any bias; `.byLag` [H, T + S − 1], a bias
+// that depends only on the lag (i + S − T) − j (T5, ALiBi, Wang & E), entry (i, j) at i − j + S − 1
+// — O(H·(T + S)) memory instead of O(H·T·S). The forward adds it to each score tile; the backward
+// adds it when it recomputes P and accumulates dBias = Σ_batch dS (summed along diagonals by lag).
 
 import Foundation
 
@@ -41,18 +48,23 @@ let flashTilesPerBlock = 2
 /// b = h / headsPerBatch): keys j ≥ keyLengths[b] are ignored. Scratch is O(tile) per thread:
 /// one or two 64-query tiles at a time, with the online softmax (running max m, sum l, rescaled
 /// accumulator) of Dao et al., "FlashAttention" (2022), Algorithm 1, over 96-key tiles.
+/// `bias` (optional, shared across the batch): scores become scale·q_i·k_j + B(h, i, j) with
+/// h = bh mod headsPerBatch (relative-position attention), and L includes it; `biasLayout` `.full`:
+/// B(h, i, j) = bias[h, i, j] of [headsPerBatch, T, S]; `.byLag`: B(h, i, j) = bias[h, i − j + S − 1]
+/// of [headsPerBatch, T + S − 1].
 public func flashAttentionForward(queries q: UnsafePointer<Float>, keys k: UnsafePointer<Float>,
                                   values v: UnsafePointer<Float>,
                                   output o: UnsafeMutablePointer<Float>, logSumExp lse: UnsafeMutablePointer<Float>,
                                   batchHeads bh: Int, queryLength t: Int, keyLength s: Int,
                                   headDim d: Int, valueDim dv: Int, scale: Float,
-                                  causal: Bool, keyLengths: UnsafePointer<Int32>? = nil, headsPerBatch: Int = 1) {
+                                  causal: Bool, keyLengths: UnsafePointer<Int32>? = nil, headsPerBatch: Int = 1,
+                                  bias: UnsafePointer<Float>? = nil, biasLayout: AttentionBiasLayout = .full) {
     precondition(bh >= 0 && t >= 0 && s >= 0 && d >= 0 && dv >= 0, "flashAttentionForward: negative size")
     precondition(headsPerBatch >= 1, "flashAttentionForward: headsPerBatch must be ≥ 1")
     let tiles = (t + flashLanes - 1) / flashLanes
     if bh * tiles == 0 { return }
     let problem = FlashProblem(q: q, k: k, v: v, t: t, s: s, d: d, dv: dv, scale: scale, causal: causal,
-                               keyLengths: keyLengths, headsPerBatch: headsPerBatch)
+                               keyLengths: keyLengths, headsPerBatch: headsPerBatch, bias: bias, biasLayout: biasLayout)
     // Pair query tiles only when that still leaves several units per thread.
     let perBlock = bh * tiles >= 8 * Threading.count ? flashTilesPerBlock : 1
     let blocks = (tiles + perBlock - 1) / perBlock
@@ -140,6 +152,14 @@ private func flashForwardStep(_ p: FlashProblem, head h: Int, queryStart i0: Int
     // Sᵀ[jj, ii] = log2(e) · scale · k_{j0+jj} · q_{i0+ii}  (base-2 scores: the softmax uses 2^x)
     flashProduct(m: cols, depth: d, a: p.k + (h * s + j0) * d, aRow: d, aCol: 1,
                  b: qT, ldb: flashLanes, c: sT, ldc: flashLanes, alpha: p.scale * flashLog2E, accumulate: false)
+    if let bias = p.bias {
+        // Sᵀ[jj, ii] += log2(e) · B(h, i0 + ii, j0 + jj)  (forward: S = scale·Q·Kᵀ + bias)
+        for ii in 0..<min(flashLanes, p.t - i0) {
+            let row = p.biasRow(bias, head: h, query: i0 + ii, keyStart: j0)
+            let step = p.biasLayout == .full ? 1 : -1
+            for jj in 0..<cols { sT[jj * flashLanes + ii] += flashLog2E * row[step * jj] }
+        }
+    }
     if p.causal && j0 + cols - 1 > i0 + offset {
         // Key j is hidden from query lanes ii < j − i0 − offset.
         for jj in 0..<cols {
@@ -189,6 +209,15 @@ private func flashOnlineSoftmax(_ x: UnsafeMutablePointer<Float>, rows: Int, m: 
     flashStore(a, alpha)
 }
 
+/// How an attention score bias is stored (see `flashAttentionForward`).
+public enum AttentionBiasLayout: Sendable {
+    /// [H, T, S]: any bias, entry (h, i, j) at (h·T + i)·S + j.
+    case full
+    /// [H, T + S − 1]: a bias that depends only on the lag (i + S − T) − j, entry (h, i, j) at
+    /// h·(T + S − 1) + i − j + S − 1 (relative positions in O(T + S) memory per head).
+    case byLag
+}
+
 /// The arguments every flash tile routine needs, gathered so they pass as one value.
 struct FlashProblem {
     let q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>
@@ -197,6 +226,20 @@ struct FlashProblem {
     let causal: Bool
     let keyLengths: UnsafePointer<Int32>?
     let headsPerBatch: Int
+    /// Optional additive score bias, shared across the batch, in `biasLayout`.
+    var bias: UnsafePointer<Float>? = nil
+    var biasLayout: AttentionBiasLayout = .full
+
+    /// Floats per head of the bias: T·S (full) or T + S − 1 (by lag).
+    var biasHeadSize: Int { biasLayout == .full ? t * s : t + s - 1 }
+
+    /// Where B(h mod H, i, j0) sits in `base` (a bias or its gradient); the next keys j0 + 1, j0 + 2, …
+    /// follow at +1 (full) or −1 (by lag: one lag less per key).
+    @inline(__always)
+    func biasRow<P: Strideable>(_ base: P, head h: Int, query i: Int, keyStart j0: Int) -> P where P.Stride == Int {
+        let start = (h % headsPerBatch) * biasHeadSize
+        return base.advanced(by: biasLayout == .full ? start + i * s + j0 : start + i - j0 + s - 1)
+    }
 
     /// Number of keys head `h` may use: S, or keyLengths[h / headsPerBatch] clamped to [0, S].
     @inline(__always)

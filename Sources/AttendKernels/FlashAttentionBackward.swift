@@ -27,6 +27,13 @@
 /// dV = Pᵀ·dO, dS = P ⊙ (dO·Vᵀ − Δ), dQ = scale·dS·K, dK = scale·dSᵀ·Q (Dao, "FlashAttention-2",
 /// 2023, Algorithm 2). Rows that saw no key (L = −∞) get zero gradients, and so do keys that no
 /// query sees. Causal tiles above the diagonal are skipped.
+///
+/// With the forward's `bias` and `biasLayout`, P = exp(scale·Q·Kᵀ + B − L), and when `dBias` (the
+/// bias's shape) is given it is overwritten with ∂L/∂bias: Σ_batch dS (masked entries 0), and for
+/// `.byLag` also summed along each diagonal. The sums are thread-safe: workers whose writes could
+/// meet (threads owning whole heads; or key blocks of one head sharing lags) keep their own dBias
+/// partial (one bias-sized buffer per extra thread), added up in a fixed order; otherwise a
+/// head's key blocks write disjoint columns.
 public func flashAttentionBackward(queries q: UnsafePointer<Float>, keys k: UnsafePointer<Float>,
                                    values v: UnsafePointer<Float>, output o: UnsafePointer<Float>,
                                    logSumExp lse: UnsafePointer<Float>, dOutput dO: UnsafePointer<Float>,
@@ -34,12 +41,17 @@ public func flashAttentionBackward(queries q: UnsafePointer<Float>, keys k: Unsa
                                    dValues dV: UnsafeMutablePointer<Float>,
                                    batchHeads bh: Int, queryLength t: Int, keyLength s: Int,
                                    headDim d: Int, valueDim dv: Int, scale: Float,
-                                   causal: Bool, keyLengths: UnsafePointer<Int32>? = nil, headsPerBatch: Int = 1) {
+                                   causal: Bool, keyLengths: UnsafePointer<Int32>? = nil, headsPerBatch: Int = 1,
+                                   bias: UnsafePointer<Float>? = nil, dBias: UnsafeMutablePointer<Float>? = nil,
+                                   biasLayout: AttentionBiasLayout = .full) {
     precondition(bh >= 0 && t >= 0 && s >= 0 && d >= 0 && dv >= 0, "flashAttentionBackward: negative size")
     precondition(headsPerBatch >= 1, "flashAttentionBackward: headsPerBatch must be ≥ 1")
-    if bh == 0 { return }
+    precondition(dBias == nil || bias != nil, "flashAttentionBackward: dBias needs the forward's bias")
     let problem = FlashProblem(q: q, k: k, v: v, t: t, s: s, d: d, dv: dv, scale: scale, causal: causal,
-                               keyLengths: keyLengths, headsPerBatch: headsPerBatch)
+                               keyLengths: keyLengths, headsPerBatch: headsPerBatch, bias: bias, biasLayout: biasLayout)
+    let biasCount = headsPerBatch * problem.biasHeadSize
+    dBias?.update(repeating: 0, count: biasCount)
+    if bh == 0 { return }
     let grads = FlashGradients(o: o, lse: lse, dO: dO, dQ: dQ, dK: dK, dV: dV)
     let dq64 = (d + flashLanes - 1) / flashLanes * flashLanes  // dQ accumulator row, whole 64-lane chunks
     let keyTiles = (s + flashLanes - 1) / flashLanes
@@ -54,6 +66,35 @@ public func flashAttentionBackward(queries q: UnsafePointer<Float>, keys k: Unsa
                         perBlock * flashLanes * dq64, perBlock * d * flashLanes, perBlock * dv * flashLanes,
                         flashQueryTile * flashLanes, flashQueryTile * flashLanes]
 
+    if ownHeads, let dBias {
+        // Threads own whole heads, but heads of different batch elements share a dBias slice:
+        // each worker sums into its own partial (worker 0 into dBias itself), added up in order.
+        let workers = min(threads, bh)
+        let partials = (1..<max(workers, 1)).map { _ in UnsafeMutablePointer<Float>.allocate(capacity: biasCount) }
+        defer { partials.forEach { $0.deallocate() } }
+        partials.forEach { $0.update(repeating: 0, count: biasCount) }
+        parallelChunks(workers, work: headWork * bh) { range in
+            let scratch = FlashScratch(scratchSizes)
+            defer { scratch.deallocate() }
+            for w in range {
+                let target = w == 0 ? dBias : partials[w - 1]
+                var h = w
+                while h < bh {
+                    let dQAcc = scratch[0]
+                    dQAcc.update(repeating: 0, count: t * dq64)
+                    flashRowTerms(problem, grads, head: h, lRow: scratch[1], delta: scratch[2])
+                    for kb in 0..<keyBlocks {
+                        flashBackwardKeyBlock(problem, grads, head: h, keyStart: kb * perBlock * flashLanes, tiles: perBlock,
+                                              dQAcc: dQAcc, dq64: dq64, scratch: scratch, dBias: target)
+                    }
+                    flashWriteQueryGradient(problem, grads, head: h, from: [UnsafePointer(dQAcc)], dq64: dq64)
+                    h += workers
+                }
+            }
+        }
+        for partial in partials { add(dBias, partial, dBias, count: biasCount) }
+        return
+    }
     if ownHeads {
         // Each thread owns whole heads: dK, dV and dQ all written by one thread.
         parallelChunks(bh, work: headWork * bh) { range in
@@ -77,9 +118,15 @@ public func flashAttentionBackward(queries q: UnsafePointer<Float>, keys k: Unsa
     let scratches = (0..<workers).map { _ in FlashScratch(scratchSizes) }
     defer { scratches.forEach { $0.deallocate() } }
     let partials = scratches.map { UnsafePointer($0[0]) }
+    // Key blocks of one head write disjoint dBias columns in the full layout, but share lags by lag.
+    let biasPartials = dBias == nil || biasLayout == .full ? []
+        : (1..<workers).map { _ in UnsafeMutablePointer<Float>.allocate(capacity: biasCount) }
+    defer { biasPartials.forEach { $0.deallocate() } }
+    biasPartials.forEach { $0.update(repeating: 0, count: biasCount) }
     for h in 0..<bh {
         parallelChunks(workers, work: headWork) { range in
             for w in range {
+                let target = w == 0 || biasPartials.isEmpty ? dBias : biasPartials[w - 1]
                 let scratch = scratches[w]
                 let dQAcc = scratch[0]
                 dQAcc.update(repeating: 0, count: t * dq64)
@@ -87,13 +134,14 @@ public func flashAttentionBackward(queries q: UnsafePointer<Float>, keys k: Unsa
                 var kb = w
                 while kb < keyBlocks {
                     flashBackwardKeyBlock(problem, grads, head: h, keyStart: kb * perBlock * flashLanes, tiles: perBlock,
-                                          dQAcc: dQAcc, dq64: dq64, scratch: scratch)
+                                          dQAcc: dQAcc, dq64: dq64, scratch: scratch, dBias: target)
                     kb += workers
                 }
             }
         }
         flashWriteQueryGradient(problem, grads, head: h, from: partials, dq64: dq64)
     }
+    if let dBias { for partial in biasPartials { add(dBias, partial, dBias, count: biasCount) } }
 }
 
 /// The backward-only pointers, gathered so they pass as one value.
@@ -138,7 +186,8 @@ private func flashWriteQueryGradient(_ p: FlashProblem, _ g: FlashGradients, hea
 /// dQAcc, and the block's dK, dV rows are written (zero for keys that no query sees or that lie
 /// beyond the key length). Each Q, dO tile is used by all the block's key tiles while in cache.
 private func flashBackwardKeyBlock(_ p: FlashProblem, _ g: FlashGradients, head h: Int, keyStart j0: Int, tiles: Int,
-                                   dQAcc: UnsafeMutablePointer<Float>, dq64: Int, scratch: FlashScratch) {
+                                   dQAcc: UnsafeMutablePointer<Float>, dq64: Int, scratch: FlashScratch,
+                                   dBias: UnsafeMutablePointer<Float>? = nil) {
     let (t, s, d, dv) = (p.t, p.s, p.d, p.dv)
     let lRow = scratch[1], delta = scratch[2]
     let kTs = scratch[3], vTs = scratch[4], kPaddeds = scratch[5]
@@ -179,12 +228,27 @@ private func flashBackwardKeyBlock(_ p: FlashProblem, _ g: FlashGradients, head 
                          c: pTile, ldc: flashLanes, alpha: p.scale * flashLog2E, accumulate: false)
             flashProduct(m: rows, depth: dv, a: doi, aRow: dv, aCol: 1, b: vT, ldb: flashLanes,
                          c: dsTile, ldc: flashLanes, alpha: 1, accumulate: false)
+            let biasStep = p.biasLayout == .full ? 1 : -1
+            if let bias = p.bias {
+                // log2(e)·S += log2(e)·B(h, i, ju + jj)  (forward: S = scale·Q·Kᵀ + bias)
+                for ii in 0..<rows {
+                    let row = pTile + ii * flashLanes, b = p.biasRow(bias, head: h, query: i0 + ii, keyStart: ju)
+                    for jj in 0..<c { row[jj] += flashLog2E * b[biasStep * jj] }
+                }
+            }
             for ii in 0..<rows {
                 let i = i0 + ii
                 // Keys ju + jj with jj < visible are seen by query i.
                 let visible = p.causal ? min(c, i + offset - ju + 1) : c
                 flashSoftmaxGradientRow(pTile + ii * flashLanes, dsTile + ii * flashLanes, visible: visible,
                                         l: lRow[i], delta: delta[i])
+            }
+            if let dBias {
+                // dB(h, i, j) += dS[i, j]  (summed over the batch, and along diagonals by lag)
+                for ii in 0..<rows {
+                    let db = p.biasRow(dBias, head: h, query: i0 + ii, keyStart: ju), ds = dsTile + ii * flashLanes
+                    if biasStep == 1 { add(db, ds, db, count: c) } else { for jj in 0..<c { db[-jj] += ds[jj] } }
+                }
             }
             // dVᵀ[c, jj] += Σ_ii dO[ii, c]·P[ii, jj];  dKᵀ[c, jj] += Σ_ii Q[ii, c]·dS[ii, jj]
             flashProduct(m: dv, depth: rows, a: doi, aRow: 1, aCol: dv, b: pTile, ldb: flashLanes,

@@ -3,11 +3,13 @@ import AttendTensor
 
 /// A GPT-style decoder-only language model: token + learned position embeddings, a stack of causal
 /// Transformer blocks, a final layer norm and a (optionally tied) output projection
-/// (Radford et al., 2019; nanoGPT's `model.py`).
+/// (Radford et al., 2019; nanoGPT's `model.py`). With `positions: .none` there is no position table,
+/// and a `positionBias` gives every attention layer relative positions instead.
 public final class DecoderOnly: Module {
     public let config: ModelConfig
     public let tokenEmbedding: Embedding
-    public let positionEmbedding: Embedding
+    /// Learned absolute positions [contextLength, modelDim]; nil when `config.positions` is `.none`.
+    public let positionEmbedding: Embedding?
     public let blocks: [TransformerBlock]
     public let finalNorm: LayerNorm
     /// Untied output projection [vocab, modelDim]; nil when tied to `tokenEmbedding`.
@@ -16,14 +18,18 @@ public final class DecoderOnly: Module {
     /// Builds the model with GPT-2 initialisation drawn from `rng`.
     public init(_ config: ModelConfig, rng: inout RandomGenerator) throws {
         try config.validate()
+        if config.positionBias.isBidirectionalOnly {
+            throw ConfigError.invalid(field: "positionBias", message: "\(config.positionBias.rawValue) gives keys after the query their own buckets, but a decoder-only model is causal — use t5")
+        }
         self.config = config
         tokenEmbedding = Embedding(config.vocabSize, config.modelDim, rng: &rng)
-        positionEmbedding = Embedding(config.contextLength, config.modelDim, rng: &rng)
+        positionEmbedding = config.positions == .learned ? Embedding(config.contextLength, config.modelDim, rng: &rng) : nil
         var blocks: [TransformerBlock] = []
         for _ in 0..<config.numLayers {
             blocks.append(TransformerBlock(modelDim: config.modelDim, numHeads: config.numHeads, hiddenDim: config.hiddenDim,
                                            numLayers: config.numLayers, attention: config.attention, activation: config.activation,
-                                           bias: config.bias, placement: config.normPlacement, dropout: config.dropout, rng: &rng))
+                                           bias: config.bias, placement: config.normPlacement, dropout: config.dropout,
+                                           attentionSettings: config.attentionSettings, rng: &rng))
         }
         self.blocks = blocks
         finalNorm = LayerNorm(config.modelDim, bias: config.bias)
@@ -31,7 +37,8 @@ public final class DecoderOnly: Module {
     }
 
     public var children: [(name: String, module: any Module)] {
-        var list: [(name: String, module: any Module)] = [("tokenEmbedding", tokenEmbedding), ("positionEmbedding", positionEmbedding)]
+        var list: [(name: String, module: any Module)] = [("tokenEmbedding", tokenEmbedding)]
+        if let positionEmbedding { list.append(("positionEmbedding", positionEmbedding)) }
         for (i, b) in blocks.enumerated() { list.append(("blocks.\(i)", b)) }
         list.append(("finalNorm", finalNorm))
         if let head { list.append(("head", head)) }
@@ -41,8 +48,8 @@ public final class DecoderOnly: Module {
     /// Next-token logits [B, T, vocab] for `tokens` laid out [B, T] (T ≤ contextLength).
     public func callAsFunction(_ tokens: [Int32], batch: Int, length: Int, context: ForwardContext) -> Tensor {
         precondition(length <= config.contextLength, "sequence of \(length) exceeds contextLength \(config.contextLength)")
-        let positions = (0..<Int32(length)).map { $0 }
-        var x = tokenEmbedding(tokens, shape: [batch, length]) + positionEmbedding(positions, shape: [length])
+        var x = tokenEmbedding(tokens, shape: [batch, length])
+        if let positionEmbedding { x = x + positionEmbedding((0..<Int32(length)).map { $0 }, shape: [length]) }
         x = context.dropout(x, config.dropout)
         for block in blocks { x = block(x, mask: .causal, context: context) }
         x = finalNorm(x)
@@ -74,7 +81,7 @@ public final class DecoderOnly: Module {
             precondition(tokens.count == batch, "step expects one token per sequence")
             precondition(position < model.config.contextLength, "position \(position) is past contextLength")
             var x = model.tokenEmbedding(tokens, shape: [batch, 1])
-                + model.positionEmbedding([Int32(position)], shape: [1])
+            if let table = model.positionEmbedding { x = x + table([Int32(position)], shape: [1]) }
             for (block, stepper) in zip(model.blocks, attention) { x = block.step(x, stepper: stepper) }
             x = model.finalNorm(x)
             let logits = Tensor.linear(x, weight: model.head?.weight ?? model.tokenEmbedding.weight)
@@ -86,8 +93,9 @@ public final class DecoderOnly: Module {
     /// A fresh recurrent inference state for `batch` sequences.
     public func makeStepper(batch: Int) -> Stepper { Stepper(model: self, batch: batch) }
 
-    /// Parameters that get weight decay: matrices and embeddings (rank ≥ 2), not biases or norms (nanoGPT).
+    /// Parameters that get weight decay: matrices and embeddings (rank ≥ 2), not biases or norms (nanoGPT),
+    /// nor relative-position parameters (a T5 bucket table is a per-head bias, not a weight matrix).
     public func decayedParameterNames() -> Set<String> {
-        Set(namedParameters().filter { $0.tensor.rank >= 2 }.map(\.name))
+        Set(namedParameters().filter { $0.tensor.rank >= 2 && !$0.name.contains(".positionBias.") }.map(\.name))
     }
 }

@@ -106,36 +106,84 @@ public final class AttentionStepper {
 /// Multi-head attention layer: projections, head split, an inner `AttentionKind` mechanism, head
 /// merge and output projection (Vaswani et al., 2017, §3.2.2).
 ///
-/// Self-attention uses one fused QKV projection `qkv` [3C, C] as GPT-2 does.
+/// Self-attention uses one fused QKV projection `qkv` [3C, C] as GPT-2 does. `settings` adds a
+/// relative-position bias (`positionBias`, its parameters under `positionBias.*`), dot-product-free
+/// attention (`qkv` then holds only W_V, [C, C]; W_Q = W_K = 0 are not stored) and FAVOR+ options.
 public final class MultiHeadAttention: Module {
     public let numHeads: Int
     public let kind: AttentionKind
     public let qkv: Linear
     public let output: Linear
+    /// Relative positions, dot product and FAVOR+ options.
+    public let settings: AttentionSettings
+    /// The per-head score bias; nil when `settings.positionBias` is `.none`.
+    public let positionBias: RelativePositionBias?
+    /// FAVOR+ draws made so far (with `favorRedraw`, each parallel pass and each stepper takes the next).
+    private var favorDraws: UInt64 = 0
 
-    public init(modelDim: Int, numHeads: Int, kind: AttentionKind, bias: Bool, outputStd: Float, rng: inout RandomGenerator) {
+    /// A layer of width `modelDim` with `numHeads` heads; `settings` as in `AttentionSettings`
+    /// (a position bias requires `kind == .softmax`, and `dotProduct: false` requires a position bias).
+    public init(modelDim: Int, numHeads: Int, kind: AttentionKind, bias: Bool, outputStd: Float,
+                settings: AttentionSettings = .init(), rng: inout RandomGenerator) {
+        precondition(settings.positionBias == .none || kind == .softmax, "a position bias needs softmax attention")
+        precondition(settings.dotProduct || settings.positionBias != .none, "dot-product-free attention needs a position bias")
         self.numHeads = numHeads
         self.kind = kind
-        qkv = Linear(modelDim, 3 * modelDim, bias: bias, rng: &rng)
+        self.settings = settings
+        qkv = Linear(modelDim, (settings.dotProduct ? 3 : 1) * modelDim, bias: bias, rng: &rng)
         output = Linear(modelDim, modelDim, bias: bias, std: outputStd, rng: &rng)
+        positionBias = settings.positionBias == .none ? nil
+            : RelativePositionBias(kind: settings.positionBias, numHeads: numHeads, buckets: settings.positionBuckets,
+                                   maxDistance: settings.positionMaxDistance)
     }
 
-    public var children: [(name: String, module: any Module)] { [("qkv", qkv), ("output", output)] }
+    public var children: [(name: String, module: any Module)] {
+        var list: [(name: String, module: any Module)] = [("qkv", qkv), ("output", output)]
+        if let positionBias { list.append(("positionBias", positionBias)) }
+        return list
+    }
+
+    /// The mechanism that mixes the heads: biased softmax when there is a position bias, FAVOR+ with
+    /// this layer's feature settings, otherwise `kind.mechanism`.
+    private func mechanism() -> any AttentionMechanism {
+        if let positionBias { return RelativePositionAttention(bias: positionBias) }
+        if kind == .linearFavor {
+            var seed = settings.favorSeed
+            if settings.favorRedraw {
+                var draw = RandomGenerator(seed: settings.favorSeed).derived(favorDraws)
+                seed = draw.next()
+                favorDraws += 1
+            }
+            return LinearAttention(featureMap: .init(.favor, featureCount: settings.favorFeatures, seed: seed))
+        }
+        return kind.mechanism
+    }
+
+    /// Q, K, V [B, H, T, D] from the fused projection (Q and K of width 0 when dot-product-free).
+    private func project(_ x: Tensor) -> (q: Tensor, k: Tensor, v: Tensor) {
+        let fused = qkv(x)
+        if !settings.dotProduct {
+            let v = fused.splitHeads(numHeads: numHeads)
+            let empty = Tensor.zeros([x.shape[0], numHeads, x.shape[1], 0])
+            return (empty, empty, v)
+        }
+        return (fused.splitHeads(numHeads: numHeads, chunk: 0, of: 3), fused.splitHeads(numHeads: numHeads, chunk: 1, of: 3),
+                fused.splitHeads(numHeads: numHeads, chunk: 2, of: 3))
+    }
 
     /// Self-attention over x [B, T, C] → [B, T, C].
     public func callAsFunction(_ x: Tensor, mask: AttentionMask) -> Tensor {
-        let fused = qkv(x)
-        let q = fused.splitHeads(numHeads: numHeads, chunk: 0, of: 3)
-        let k = fused.splitHeads(numHeads: numHeads, chunk: 1, of: 3)
-        let v = fused.splitHeads(numHeads: numHeads, chunk: 2, of: 3)
-        let mixed = kind.mechanism(queries: q, keys: k, values: v, mask: mask)
+        let (q, k, v) = project(x)
+        let inner = mechanism()
+        let mixed = inner(queries: q, keys: k, values: v, mask: mask)
         return output(mixed.mergeHeads())
     }
 
     /// A fresh recurrent state for `batch` sequences.
     public func makeStepper(batch: Int) -> AttentionStepper {
-        let headDim = qkv.weight.shape[1] / numHeads
-        return AttentionStepper(kind.mechanism, batch: batch, heads: numHeads, keyDim: headDim, valueDim: headDim)
+        let headDim = output.weight.shape[0] / numHeads
+        return AttentionStepper(mechanism(), batch: batch, heads: numHeads,
+                                keyDim: settings.dotProduct ? headDim : 0, valueDim: headDim)
     }
 
     /// One generation step: x [B, 1, C] (the newest position) → [B, 1, C], equal to the last row of
@@ -143,9 +191,9 @@ public final class MultiHeadAttention: Module {
     public func step(_ x: Tensor, stepper: AttentionStepper) -> Tensor {
         let (b, c) = (x.shape[0], x.shape[2])
         let d = c / numHeads
-        let fused = qkv(x)
-        func part(_ i: Int) -> Tensor { fused.splitHeads(numHeads: numHeads, chunk: i, of: 3).reshaped([b, numHeads, d]) }
-        let mixed = stepper(query: part(0), key: part(1), value: part(2))
+        let (q, k, v) = project(x)
+        let mixed = stepper(query: q.reshaped([b, numHeads, q.shape[3]]), key: k.reshaped([b, numHeads, k.shape[3]]),
+                            value: v.reshaped([b, numHeads, d]))
         return output(mixed.reshaped([b, numHeads, 1, d]).mergeHeads())
     }
 }

@@ -52,6 +52,15 @@ struct Train: ParsableCommand {
     @Option(help: "pre (GPT-2) or post (2017 paper) layer norm.") var normPlacement: NormPlacement?
     @Option(help: "Attention mechanism: \(AttentionKind.allCases.map(\.rawValue).joined(separator: ", ")).") var attention: AttentionKind?
     @Option(help: "gelu, relu or silu.") var activation: Activation?
+    @Option(help: "Absolute positions: learned (a position table) or none (e.g. with --position-bias).") var positions: AbsolutePositions?
+    @Option(help: "Relative-position score bias (softmax attention): \(PositionBias.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var positionBias: PositionBias?
+    @Option(help: "T5 bucket count (default 32).") var positionBuckets: Int?
+    @Option(help: "Lag where T5's log-spaced buckets end (default 128).") var positionMaxDistance: Int?
+    @Option(help: "false: W_Q = W_K = 0, scores from the position bias alone (dot-product-free attention).") var dotProduct: Bool?
+    @Option(help: "FAVOR+ random features per head (linear-favor, default 64).") var favorFeatures: Int?
+    @Option(help: "Seed of the FAVOR+ random directions (default 0).") var favorSeed: UInt64?
+    @Option(help: "Redraw the FAVOR+ directions every forward pass and generated sequence (true/false).") var favorRedraw: Bool?
 
     @Option var batchSize: Int?
     @Option var maxSteps: Int?
@@ -106,6 +115,14 @@ struct Train: ParsableCommand {
         if let normPlacement { m.normPlacement = normPlacement }
         if let attention { m.attention = attention }
         if let activation { m.activation = activation }
+        if let positions { m.positions = positions }
+        if let positionBias { m.positionBias = positionBias }
+        if let positionBuckets { m.positionBuckets = positionBuckets }
+        if let positionMaxDistance { m.positionMaxDistance = positionMaxDistance }
+        if let dotProduct { m.dotProduct = dotProduct }
+        if let favorFeatures { m.favorFeatures = favorFeatures }
+        if let favorSeed { m.favorSeed = favorSeed }
+        if let favorRedraw { m.favorRedraw = favorRedraw }
         var t = preset.training
         if let batchSize { t.batchSize = batchSize }
         if let maxSteps { t.maxSteps = maxSteps; if decaySteps == nil { t.decaySteps = maxSteps } }
@@ -135,7 +152,7 @@ struct Train: ParsableCommand {
             let runURL = URL(fileURLWithPath: out)
             let trainer = try Trainer(config: config, dataset: dataset, run: runURL, resume: resume)
             let m = config.model
-            writeError("attend train: \(trainer.model.parameterCount) parameters, \(m.numLayers) layers × \(m.numHeads) heads, width \(m.modelDim), context \(m.contextLength), \(m.attention.rawValue) attention, \(Threading.count) threads\n")
+            writeError("attend train: \(trainer.model.parameterCount) parameters, \(m.numLayers) layers × \(m.numHeads) heads, width \(m.modelDim), context \(m.contextLength), \(m.attention.rawValue) attention\(m.positionBias == .none ? "" : " + \(m.positionBias.rawValue) bias")\(m.dotProduct ? "" : " (dot-product-free)"), \(Threading.count) threads\n")
             writeError("data: \(data) — \(dataset.train.count) train / \(dataset.validation.count) validation tokens, vocabulary \(dataset.tokenizer.vocabSize)\n")
             let interactive = isatty(STDERR_FILENO) != 0
             var lastPrint = Date.distantPast
@@ -165,3 +182,6 @@ struct Train: ParsableCommand {
         }
     }
 }
+
+extension PositionBias: ExpressibleByArgument {}
+extension AbsolutePositions: ExpressibleByArgument {}
