@@ -41,6 +41,11 @@ extension Bench {
             print("kind           T   fwd+bwd ms   tensor MB")
             for kind in kindList {
                 for t in lengthList {
+                    if let cap = Self.maximumLength(kind), t > cap {
+                        print(kind.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
+                              + String(format: " %6d  skipped: ", t) + Self.capNote(kind, cap))
+                        continue
+                    }
                     let (ms, mb) = timeForwardBackward(kind: kind, length: t)
                     csv += "\(kind.rawValue),\(t),\(String(format: "%.3f", ms)),\(String(format: "%.1f", mb))\n"
                     series[kind.rawValue, default: []].append((Double(t), ms))
@@ -59,6 +64,11 @@ extension Bench {
             var genSeries: [String: [(Double, Double)]] = [:]
             print("kind         batch  context   ms/token   tokens/s")
             for kind in kindList {
+                if !kind.supportsGeneration {
+                    print(kind.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
+                          + "  skipped: no recurrent form (its output at t reads later tokens), so it cannot generate")
+                    continue
+                }
                 for batch in batchList {
                     for context in contextList {
                         let ms = try timeGeneration(kind: kind, batch: batch, context: context)
@@ -73,6 +83,23 @@ extension Bench {
             try AtomicFile.write(Data(SVGPlot.lines(genSeries, title: "Generation (4 layers, width 256, 8 heads)", xLabel: "context length", yLabel: "tokens/s", logX: true, logY: true).utf8),
                                  to: folder.appendingPathComponent("generation.svg"))
             print("wrote \(folder.path)/{attention.csv, generation.csv, attention-time.svg, attention-memory.svg, generation.svg}")
+        }
+
+        /// Longest sequence timed for `kind`, or nil for no cap: correlation attention keeps its T×T
+        /// probabilities (O(H·T²) memory), and correlation-as-written FFTs the zero-padded [1, H, 2T, 2D]
+        /// tensor in Float64 (four such arrays).
+        static func maximumLength(_ kind: AttentionKind) -> Int? {
+            switch kind {
+            case .correlation: return 4096
+            case .correlationAsWritten: return 2048
+            default: return nil
+            }
+        }
+
+        static func capNote(_ kind: AttentionKind, _ cap: Int) -> String {
+            kind == .correlation
+                ? "T > \(cap): correlation attention keeps T×T probabilities per head (8·T²·4 bytes)"
+                : "T > \(cap): the N-D FFT correlation pads [1, 8, T, 64] to [1, 16, 2T, 128] Float64 points"
         }
 
         /// Best forward+backward time (ms) and peak tensor memory (MB) for one kind at length t.
@@ -106,8 +133,8 @@ extension Bench {
             var rng = RandomGenerator(seed: 2)
             let config = ModelConfig(vocabSize: 256, contextLength: context + tokens + 1, modelDim: 256, numHeads: 8, numLayers: 4, attention: kind)
             let model = try DecoderOnly(config, rng: &rng)
-            return withoutGradients {
-                let stepper = model.makeStepper(batch: batch)
+            return try withoutGradients {
+                let stepper = try model.makeStepper(batch: batch)
                 let ids = [Int32](repeating: 7, count: batch)
                 for _ in 0..<context { _ = stepper.step(ids) }
                 let start = DispatchTime.now().uptimeNanoseconds
