@@ -27,7 +27,7 @@ public enum AttentionKind: String, Codable, CaseIterable, Sendable {
     /// Linear attention with FAVOR+ random features (Performer; 64 features, seed 0).
     case linearFavor = "linear-favor"
     /// Causal correlation attention: softmax over s ≤ t of the prefix-restricted Q–K cross-correlation
-    /// at lag t − s (after Leviathan, Srivastava 2024); see `CorrelationAttention`.
+    /// at lag t − s (after Leviathan, Y. Srivastava); see `CorrelationAttention`.
     case correlation
     /// Leviathan's correlation attention as published: an N-D correlation over the whole [B, H, T, D]
     /// tensor, no causal mask — reads future tokens and other sequences; no generation.

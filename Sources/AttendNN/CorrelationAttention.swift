@@ -1,7 +1,7 @@
 import AttendKernels
 import AttendTensor
 
-/// Correlation attention, causal reading of Leviathan's "correlation score" (Srivastava, 2024,
+/// Correlation attention, causal reading of Leviathan's "correlation score" (Y. Srivastava,
 /// github.com/yash-srivastava19/attention-free-revolution): the score of query t for key s ≤ t is the
 /// cross-correlation of Q and K at lag t − s, restricted to positions ≤ t.
 ///
@@ -23,15 +23,21 @@ import AttendTensor
 /// FFT-correlating each row would cost O(T²·D·log T). Recurrent form: the key–value cache plus
 /// r_t (one number per lag per head), updated as r_t(ℓ) = r_{t−1}(ℓ) + q_t·k_{t−ℓ} in O(t·D).
 public struct CorrelationAttention: AttentionMechanism {
+    /// The mechanism has no settings: the scale 1/√(D·(s + 1)) follows from the shapes.
     public init() {}
 
     /// Keys, values [B·H, capacity, D] and lag sums r [B·H, capacity] of the positions seen so far;
     /// capacity doubles as needed.
     public struct State {
+        /// k_0 … k_{t}: [B·H, capacity, D], first `length` rows filled.
         public var keys: Tensor
+        /// v_0 … v_{t}: [B·H, capacity, Dv], first `length` rows filled.
         public var values: Tensor
+        /// r_t(ℓ) = Σ_{j=ℓ}^{t} q_j·k_{j−ℓ} for ℓ < `length`: [B·H, capacity] (zero past `length`).
         public var lagSums: Tensor
+        /// Positions seen so far (t + 1).
         public var length = 0
+        /// Rows allocated per head.
         public var capacity: Int { keys.shape[1] }
     }
 
@@ -94,6 +100,7 @@ public struct CorrelationAttention: AttentionMechanism {
 /// Shapes: queries, keys [B, H, T, D], values [B, H, T, Dv] → [B, H, T, Dv]. Cost: the N-D FFT over the
 /// zero-padded tensor (L = Π nextPow2(2N − 1) points, O(L log L)) plus dense softmax attention O(T²·D).
 public struct CorrelationAsWrittenAttention: AttentionMechanism {
+    /// The mechanism has no settings (scale 1/√D as in the published code).
     public init() {}
 
     public func callAsFunction(queries: Tensor, keys: Tensor, values: Tensor, mask: AttentionMask) -> Tensor {
@@ -103,6 +110,7 @@ public struct CorrelationAsWrittenAttention: AttentionMechanism {
                                      mask: AttentionMask(causal: false, keyLengths: mask.keyLengths))
     }
 
+    /// No state: there is no recurrent form.
     public func initialState(batch: Int, heads: Int, keyDim: Int, valueDim: Int) {}
 
     /// Never valid: the published correlation mixes every position of the whole batch, so there is no

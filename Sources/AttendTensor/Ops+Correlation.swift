@@ -1,6 +1,6 @@
 import AttendKernels
 
-/// Correlation ops for correlation attention (after Leviathan's "correlation score", Srivastava 2024,
+/// Correlation ops for correlation attention (after Leviathan's "correlation score", Y. Srivastava,
 /// github.com/yash-srivastava19/attention-free-revolution).
 extension Tensor {
     /// N-dimensional cross-correlation of two equally shaped tensors in 'same' mode, with the
