@@ -9,7 +9,8 @@ import Foundation
 //   score    = κ_s · S(t, s),  κ_s = 1/√(D·(s + 1))          S(t, s) has s + 1 terms
 //   P        = softmax over s ≤ t,  O = P·V
 // Rows obey S(t, s) = A(t, s) + S(t − 1, s − 1), so the parallel form costs O(T²·D) like softmax
-// attention; the recurrent form keeps r_t (one number per lag) with the key–value cache.
+// attention, in row blocks that never hold the T×T matrix; the recurrent form keeps r_t (one number
+// per lag) with the key–value cache.
 
 /// κ_s = 1/√(D·(s + 1)) for s in 0..<length.
 @inline(__always)
@@ -17,91 +18,131 @@ func correlationScales(length t: Int, headDim d: Int) -> [Float] {
     (0..<t).map { 1 / (Float(d) * Float($0 + 1)).squareRoot() }
 }
 
+/// Rows per block of the causal correlation kernels: the forward keeps the S row before each block
+/// (a checkpoint) so the backward can recompute a block's scores without the T×T matrix.
+public let correlationRowBlock = 64
+
+/// Floats of checkpoint storage per batch·head for sequence length T: one S row of length T per block.
+public func causalCorrelationCheckpointCount(length t: Int) -> Int {
+    (t + correlationRowBlock - 1) / correlationRowBlock * t
+}
+
+/// Computes S and P for rows r0..<r1 of one head: A = Q[r0..<r1]·K[0..<r1]ᵀ, then
+/// S(i, s) = A(i, s) + S(i − 1, s − 1) (S row r0 − 1 read from `carry`), P(i, ·) = softmax(κ ⊙ S(i, ·))
+/// over s ≤ i, zero for i < s < r1. Tiles have leading dimension `t`.
+@inline(__always)
+private func correlationBlockScores(q: UnsafePointer<Float>, k: UnsafePointer<Float>, carry: UnsafePointer<Float>,
+                                    kappa: UnsafePointer<Float>, s sTile: UnsafeMutablePointer<Float>,
+                                    p pTile: UnsafeMutablePointer<Float>, r0: Int, r1: Int, t: Int, d: Int) {
+    gemm(transA: false, transB: true, m: r1 - r0, n: r1, k: d, a: q + r0 * d, lda: d, b: k, ldb: d,
+         c: sTile, ldc: t, threads: 1)
+    for i in r0..<r1 {
+        let row = sTile + (i - r0) * t, prow = pTile + (i - r0) * t
+        // S(i, 0) = A(i, 0);  S(i, s) = A(i, s) + S(i − 1, s − 1)
+        if i > 0 { add(row + 1, i == r0 ? carry : UnsafePointer(row - t), row + 1, count: i) }
+        multiply(row, kappa, prow, count: i + 1)
+        softmaxRows(prow, prow, rows: 1, cols: i + 1)
+        if i + 1 < r1 { (prow + i + 1).update(repeating: 0, count: r1 - i - 1) }
+    }
+}
+
 /// Causal correlation attention forward: O = softmax(κ ⊙ S)·V with S(t, s) = Σ_{m=0}^{s} q_{t−m}·k_{s−m}
-/// for s ≤ t, κ_s = 1/√(D·(s + 1)), keeping the probabilities P for the backward pass.
+/// for s ≤ t, κ_s = 1/√(D·(s + 1)).
 ///
-/// Q, K: [BH, T, D]; V, O: [BH, T, Dv]; P: [BH, T, T] (zero above the diagonal). O(T²·(D + Dv)) time,
-/// O(T²) memory per head for P. A = Q·Kᵀ comes from one GEMM; S row t = A row t + S row t − 1 shifted
-/// right by one.
+/// Q, K: [BH, T, D]; V, O: [BH, T, Dv]; checkpoints: [BH, causalCorrelationCheckpointCount(T)] (written:
+/// the S row before each block of `correlationRowBlock` rows, for the backward pass). Rows are processed
+/// in blocks of R = 64: A = Q_block·K[0..<r1]ᵀ (only keys up to the block's last row), the row recurrence
+/// S row i = A row i + S row i − 1 shifted right by one, softmax, O_block = P_block·V. O(T²·(D + Dv))
+/// time; memory O(T·R) scratch plus O(T²/R) checkpoints per head — never T×T.
 public func causalCorrelationAttentionForward(queries q: UnsafePointer<Float>, keys k: UnsafePointer<Float>,
                                               values v: UnsafePointer<Float>, output o: UnsafeMutablePointer<Float>,
-                                              probabilities p: UnsafeMutablePointer<Float>,
+                                              checkpoints c: UnsafeMutablePointer<Float>,
                                               batchHeads bh: Int, length t: Int, headDim d: Int, valueDim dv: Int) {
     if t == 0 { return }
     let kappa = correlationScales(length: t, headDim: d)
-    parallelChunks(bh, work: bh * t * t * (d + dv) * 2) { range in
-        let previous = UnsafeMutablePointer<Float>.allocate(capacity: t), current = UnsafeMutablePointer<Float>.allocate(capacity: t)
-        defer { previous.deallocate(); current.deallocate() }
+    let r = correlationRowBlock, blocks = (t + r - 1) / r
+    parallelChunks(bh, work: bh * t * t * (d + dv)) { range in
+        let sTile = UnsafeMutablePointer<Float>.allocate(capacity: r * t), pTile = UnsafeMutablePointer<Float>.allocate(capacity: r * t)
+        defer { sTile.deallocate(); pTile.deallocate() }
         kappa.withUnsafeBufferPointer { kappa in
-            let kappa = kappa.baseAddress!
             for h in range {
-                let ph = p + h * t * t
-                // A = Q·Kᵀ [t, t]
-                gemm(transA: false, transB: true, m: t, n: t, k: d, a: q + h * t * d, lda: d, b: k + h * t * d, ldb: d,
-                     c: ph, ldc: t, threads: 1)
-                var prev = previous, cur = current
-                for i in 0..<t {
-                    let row = ph + i * t
-                    // S(i, 0) = A(i, 0);  S(i, s) = A(i, s) + S(i − 1, s − 1)
-                    cur[0] = row[0]
-                    if i > 0 { add(row + 1, prev, cur + 1, count: i) }
-                    // P(i, ·) = softmax(κ ⊙ S(i, ·)) over s ≤ i; zero after
-                    multiply(cur, kappa, row, count: i + 1)
-                    softmaxRows(row, row, rows: 1, cols: i + 1)
-                    if i + 1 < t { (row + i + 1).update(repeating: 0, count: t - i - 1) }
-                    swap(&prev, &cur)
+                let qh = q + h * t * d, kh = k + h * t * d, vh = v + h * t * dv, ch = c + h * blocks * t
+                for b in 0..<blocks {
+                    let r0 = b * r, r1 = min(t, r0 + r)
+                    // Checkpoint: S row r0 − 1 (the previous block's last row), entries 0..<r0.
+                    let carry = ch + b * t
+                    if b == 0 { carry.update(repeating: 0, count: t) } else {
+                        carry.update(from: sTile + (r - 1) * t, count: r0)
+                        (carry + r0).update(repeating: 0, count: t - r0)
+                    }
+                    correlationBlockScores(q: qh, k: kh, carry: carry, kappa: kappa.baseAddress!, s: sTile, p: pTile,
+                                           r0: r0, r1: r1, t: t, d: d)
+                    // O[r0..<r1] = P_block·V[0..<r1]
+                    gemm(transA: false, transB: false, m: r1 - r0, n: dv, k: r1, a: pTile, lda: t, b: vh, ldb: dv,
+                         c: o + (h * t + r0) * dv, ldc: dv, threads: 1)
                 }
-                // O = P·V
-                gemm(transA: false, transB: false, m: t, n: dv, k: t, a: ph, lda: t, b: v + h * t * dv, ldb: dv,
-                     c: o + h * t * dv, ldc: dv, threads: 1)
             }
         }
     }
 }
 
-/// Backward of `causalCorrelationAttentionForward`: writes dQ, dK, dV (overwrites) from dO and the saved P, O.
+/// Backward of `causalCorrelationAttentionForward`: writes dQ, dK, dV (overwrites) from dO, O and the
+/// checkpoints, recomputing each block's S and P.
 ///
 /// dP = dO·Vᵀ; dV = Pᵀ·dO; G(t, s) = κ_s·P(t, s)·(dP(t, s) − dO_t·O_t) for s ≤ t (the gradient of
 /// `score = κ_s·S(t, s)` through the softmax); S(t, s) = Σ_{m≥0} A(t − m, s − m) gives
-/// dA(i, j) = Σ_{m≥0} G(i + m, j + m) = G(i, j) + dA(i + 1, j + 1) (a suffix sum along diagonals);
-/// A = Q·Kᵀ gives dQ = dA·K, dK = dAᵀ·Q.
+/// dA(i, j) = Σ_{m≥0} G(i + m, j + m) = G(i, j) + dA(i + 1, j + 1) (a suffix sum along diagonals, so
+/// blocks run from the last upwards, carrying one dA row); A = Q·Kᵀ gives dQ = dA·K, dK = dAᵀ·Q.
 public func causalCorrelationAttentionBackward(queries q: UnsafePointer<Float>, keys k: UnsafePointer<Float>,
                                                values v: UnsafePointer<Float>, output o: UnsafePointer<Float>,
-                                               probabilities p: UnsafePointer<Float>, dOutput dO: UnsafePointer<Float>,
+                                               checkpoints c: UnsafePointer<Float>, dOutput dO: UnsafePointer<Float>,
                                                dQueries dQ: UnsafeMutablePointer<Float>, dKeys dK: UnsafeMutablePointer<Float>,
                                                dValues dV: UnsafeMutablePointer<Float>,
                                                batchHeads bh: Int, length t: Int, headDim d: Int, valueDim dv: Int) {
     if t == 0 { return }
     let kappa = correlationScales(length: t, headDim: d)
-    parallelChunks(bh, work: bh * t * t * (2 * d + 2 * dv) * 2) { range in
-        let dA = UnsafeMutablePointer<Float>.allocate(capacity: t * t)
-        defer { dA.deallocate() }
-        for h in range {
-            let ph = p + h * t * t, doh = dO + h * t * dv, oh = o + h * t * dv
-            // dP = dO·Vᵀ  [t, t]
-            gemm(transA: false, transB: true, m: t, n: t, k: dv, a: doh, lda: dv, b: v + h * t * dv, ldb: dv,
-                 c: dA, ldc: t, threads: 1)
-            // dV = Pᵀ·dO  [t, dv]
-            gemm(transA: true, transB: false, m: t, n: dv, k: t, a: ph, lda: t, b: doh, ldb: dv,
-                 c: dV + h * t * dv, ldc: dv, threads: 1)
-            // G(i, s) = κ_s · P(i, s) · (dP(i, s) − dO_i·O_i) for s ≤ i, 0 above the diagonal
-            for i in 0..<t {
-                let dot = dotProduct(doh + i * dv, oh + i * dv, count: dv)
-                let prow = ph + i * t, grow = dA + i * t
-                for s in 0...i { grow[s] = kappa[s] * prow[s] * (grow[s] - dot) }
-                if i + 1 < t { (grow + i + 1).update(repeating: 0, count: t - i - 1) }
-            }
-            // dA(i, j) = G(i, j) + dA(i + 1, j + 1), rows from the last upwards
-            if t >= 2 {
-                for i in stride(from: t - 2, through: 0, by: -1) {
-                    add(dA + i * t, dA + (i + 1) * t + 1, dA + i * t, count: i + 1)
+    let r = correlationRowBlock, blocks = (t + r - 1) / r
+    parallelChunks(bh, work: bh * t * t * (2 * d + 2 * dv)) { range in
+        let sTile = UnsafeMutablePointer<Float>.allocate(capacity: r * t), pTile = UnsafeMutablePointer<Float>.allocate(capacity: r * t)
+        let gTile = UnsafeMutablePointer<Float>.allocate(capacity: r * t), below = UnsafeMutablePointer<Float>.allocate(capacity: t + 1)
+        defer { sTile.deallocate(); pTile.deallocate(); gTile.deallocate(); below.deallocate() }
+        kappa.withUnsafeBufferPointer { kappaBuffer in
+            let kappa = kappaBuffer.baseAddress!
+            for h in range {
+                let qh = q + h * t * d, kh = k + h * t * d, vh = v + h * t * dv, ch = c + h * blocks * t
+                let doh = dO + h * t * dv, oh = o + h * t * dv
+                for b in stride(from: blocks - 1, through: 0, by: -1) {
+                    let r0 = b * r, r1 = min(t, r0 + r), rows = r1 - r0
+                    // The last block (first here) covers every key row, so it overwrites dV and dK.
+                    let beta: Float = b == blocks - 1 ? 0 : 1
+                    correlationBlockScores(q: qh, k: kh, carry: ch + b * t, kappa: kappa, s: sTile, p: pTile,
+                                           r0: r0, r1: r1, t: t, d: d)
+                    // dP = dO_block·V[0..<r1]ᵀ  [rows, r1]
+                    gemm(transA: false, transB: true, m: rows, n: r1, k: dv, a: doh + r0 * dv, lda: dv, b: vh, ldb: dv,
+                         c: gTile, ldc: t, threads: 1)
+                    // dV[0..<r1] += P_blockᵀ·dO_block
+                    gemm(transA: true, transB: false, m: r1, n: dv, k: rows, a: pTile, lda: t, b: doh + r0 * dv, ldb: dv,
+                         beta: beta, c: dV + h * t * dv, ldc: dv, threads: 1)
+                    // G(i, s) = κ_s · P(i, s) · (dP(i, s) − dO_i·O_i) for s ≤ i, 0 for i < s < r1
+                    for i in r0..<r1 {
+                        let dot = dotProduct(doh + i * dv, oh + i * dv, count: dv)
+                        let prow = pTile + (i - r0) * t, grow = gTile + (i - r0) * t
+                        for s in 0...i { grow[s] = kappa[s] * prow[s] * (grow[s] - dot) }
+                        if i + 1 < r1 { (grow + i + 1).update(repeating: 0, count: r1 - i - 1) }
+                    }
+                    // dA(i, j) = G(i, j) + dA(i + 1, j + 1), from the block's last row up; row r1 is `below`.
+                    for i in stride(from: r1 - 1, through: r0, by: -1) where i + 1 < t {
+                        let grow = gTile + (i - r0) * t
+                        add(grow, (i == r1 - 1 ? below : grow + t) + 1, grow, count: i + 1)
+                    }
+                    below.update(from: gTile, count: r0 + 1)   // dA row r0, entries 0...r0, for the block above
+                    // dQ[r0..<r1] = dA_block·K[0..<r1];  dK[0..<r1] += dA_blockᵀ·Q_block
+                    gemm(transA: false, transB: false, m: rows, n: d, k: r1, a: gTile, lda: t, b: kh, ldb: d,
+                         c: dQ + (h * t + r0) * d, ldc: d, threads: 1)
+                    gemm(transA: true, transB: false, m: r1, n: d, k: rows, a: gTile, lda: t, b: qh + r0 * d, ldb: d,
+                         beta: beta, c: dK + h * t * d, ldc: d, threads: 1)
                 }
             }
-            // dQ = dA·K  [t, d];  dK = dAᵀ·Q  [t, d]
-            gemm(transA: false, transB: false, m: t, n: d, k: t, a: dA, lda: t, b: k + h * t * d, ldb: d,
-                 c: dQ + h * t * d, ldc: d, threads: 1)
-            gemm(transA: true, transB: false, m: t, n: d, k: t, a: dA, lda: t, b: q + h * t * d, ldb: d,
-                 c: dK + h * t * d, ldc: d, threads: 1)
         }
     }
 }

@@ -23,7 +23,8 @@ extension Tensor {
     /// restricted to positions ≤ t, and κ_s = 1/√(D·(s + 1)) (S(t, s) has s + 1 terms).
     ///
     /// queries, keys: [B, H, T, D]; values: [B, H, T, Dv] → [B, H, T, Dv]. Exact gradients for all
-    /// three inputs. O(T²·(D + Dv)) time; keeps the probabilities, O(T²) memory per head.
+    /// three inputs. O(T²·(D + Dv)) time; saves one score row per 64 rows (O(T²/64) per head) and
+    /// recomputes the rest in the backward pass, so the T×T matrix is never held.
     public static func causalCorrelationAttention(queries q: Tensor, keys k: Tensor, values v: Tensor) -> Tensor {
         precondition(q.rank == 4 && k.rank == 4 && v.rank == 4, "correlation attention expects [B, H, T, D] tensors")
         let (b, h, t, d) = (q.shape[0], q.shape[1], q.shape[2], q.shape[3])
@@ -31,15 +32,15 @@ extension Tensor {
         precondition(k.shape == q.shape && v.shape == [b, h, t, dv],
                      "correlation attention needs equally long queries, keys and values: q \(q.shape), k \(k.shape), v \(v.shape)")
         let out = Tensor(uninitializedShape: [b, h, t, dv])
-        let probs = Tensor(uninitializedShape: [b * h, t, t])
+        let checkpoints = Tensor(uninitializedShape: [b * h, causalCorrelationCheckpointCount(length: t)])
         causalCorrelationAttentionForward(queries: q.pointer, keys: k.pointer, values: v.pointer, output: out.pointer,
-                                          probabilities: probs.pointer, batchHeads: b * h, length: t, headDim: d, valueDim: dv)
+                                          checkpoints: checkpoints.pointer, batchHeads: b * h, length: t, headDim: d, valueDim: dv)
         if needsGrad(q, k, v) {
             out.record { g in
                 let dq = Tensor(uninitializedShape: q.shape), dk = Tensor(uninitializedShape: k.shape)
                 let dvT = Tensor(uninitializedShape: v.shape)
                 causalCorrelationAttentionBackward(queries: q.pointer, keys: k.pointer, values: v.pointer, output: out.pointer,
-                                                   probabilities: probs.pointer, dOutput: g.pointer, dQueries: dq.pointer,
+                                                   checkpoints: checkpoints.pointer, dOutput: g.pointer, dQueries: dq.pointer,
                                                    dKeys: dk.pointer, dValues: dvT.pointer, batchHeads: b * h, length: t,
                                                    headDim: d, valueDim: dv)
                 q.accumulateGrad(taking: dq)
