@@ -18,8 +18,9 @@ import AttendTensor
 ///
 /// Shapes: queries, keys [B, H, T, D], values [B, H, T, Dv] → [B, H, T, Dv]; the mask is always causal
 /// (a non-causal mask is not supported: the definition itself is causal). Cost O(T²·(D + Dv)) like
-/// softmax attention: rows obey S(t, s) = q_t·k_s + S(t − 1, s − 1), so the T² scores come from one
-/// Q·Kᵀ product and a diagonal prefix sum. An FFT never pays here: the scores are T² numbers, and
+/// softmax attention: rows obey S(t, s) = q_t·k_s + S(t − 1, s − 1), so the T² scores come from
+/// Q·Kᵀ products and a diagonal prefix sum, computed in 64-row blocks with one checkpointed score row
+/// per block (memory O(T²/64) per head, never T×T). An FFT never pays here: the scores are T² numbers, and
 /// FFT-correlating each row would cost O(T²·D·log T). Recurrent form: the key–value cache plus
 /// r_t (one number per lag per head), updated as r_t(ℓ) = r_{t−1}(ℓ) + q_t·k_{t−ℓ} in O(t·D).
 public struct CorrelationAttention: AttentionMechanism {

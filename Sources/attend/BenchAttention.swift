@@ -85,21 +85,14 @@ extension Bench {
             print("wrote \(folder.path)/{attention.csv, generation.csv, attention-time.svg, attention-memory.svg, generation.svg}")
         }
 
-        /// Longest sequence timed for `kind`, or nil for no cap: correlation attention keeps its T×T
-        /// probabilities (O(H·T²) memory), and correlation-as-written FFTs the zero-padded [1, H, 2T, 2D]
-        /// tensor in Float64 (four such arrays).
+        /// Longest sequence timed for `kind`, or nil for no cap: correlation-as-written FFTs the
+        /// zero-padded [1, 16, 2T, 128] tensor in Float64 (four such arrays: 1 GB at T = 8192).
         static func maximumLength(_ kind: AttentionKind) -> Int? {
-            switch kind {
-            case .correlation: return 4096
-            case .correlationAsWritten: return 2048
-            default: return nil
-            }
+            kind == .correlationAsWritten ? 4096 : nil
         }
 
         static func capNote(_ kind: AttentionKind, _ cap: Int) -> String {
-            kind == .correlation
-                ? "T > \(cap): correlation attention keeps T×T probabilities per head (8·T²·4 bytes)"
-                : "T > \(cap): the N-D FFT correlation pads [1, 8, T, 64] to [1, 16, 2T, 128] Float64 points"
+            "T > \(cap): the N-D FFT correlation pads [1, 8, T, 64] to [1, 16, 2T, 128] Float64 points (4 arrays)"
         }
 
         /// Best forward+backward time (ms) and peak tensor memory (MB) for one kind at length t.
