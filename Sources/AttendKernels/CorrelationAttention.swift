@@ -188,18 +188,31 @@ public func correlationAttentionStep(query q: UnsafePointer<Float>, keys k: Unsa
                                      batchHeads bh: Int, length: Int, capacity: Int, headDim d: Int) {
     precondition(length >= 1 && length <= capacity, "correlationAttentionStep: bad cache length")
     let t = length - 1
+    // κ_s = 1/√(D·(s + 1)), the same Float values as the parallel form's `correlationScales`.
+    let kappa = UnsafeMutablePointer<Float>.allocate(capacity: length)
+    defer { kappa.deallocate() }
+    for s in 0...t { kappa[s] = 1 / (Float(d) * Float(s + 1)).squareRoot() }
     parallelChunks(bh, work: bh * length * d * 4) { range in
         let scores = UnsafeMutablePointer<Float>.allocate(capacity: length)
         defer { scores.deallocate() }
         for h in range {
             let qh = q + h * d, kh = k + h * capacity * d, vh = v + h * capacity * d, rh = r + h * capacity, oh = o + h * d
             for lag in 0...t { rh[lag] += dotProduct(qh, kh + (t - lag) * d, count: d) }
-            for s in 0...t { scores[s] = rh[t - s] * (1 / (Float(d) * Float(s + 1)).squareRoot()) }
+            for s in 0...t { scores[s] = rh[t - s] * kappa[s] }
             softmaxRows(scores, scores, rows: 1, cols: length)
             oh.update(repeating: 0, count: d)
             for s in 0...t {
                 let ps = scores[s], vs = vh + s * d
-                for c in 0..<d { oh[c] += ps * vs[c] }
+                var c = 0
+                let pv = SIMD16<Float>(repeating: ps)
+                while c + 16 <= d {
+                    let cur = UnsafeRawPointer(oh + c).loadUnaligned(as: SIMD16<Float>.self)
+                    UnsafeMutableRawPointer(oh + c).storeBytes(
+                        of: cur.addingProduct(pv, UnsafeRawPointer(vs + c).loadUnaligned(as: SIMD16<Float>.self)),
+                        as: SIMD16<Float>.self)
+                    c += 16
+                }
+                while c < d { oh[c] += ps * vs[c]; c += 1 }
             }
         }
     }
