@@ -165,15 +165,16 @@ func fftColumns(real: UnsafeMutablePointer<Double>, imaginary: UnsafeMutablePoin
 /// out[i] = Σ_n a[i + n − ⌊N/2⌋] · v[n] over every multi-index n (per axis, N is that axis'
 /// extent and out-of-range entries of a count as zero); out has the shape of a. This is the
 /// centred part of the 'full' correlation, whose entry at lag ℓ is Σ_n a[n + ℓ]·v[n].
-/// Uses `correlateSameFFT` (O(L log L), L = Π nextPow2(2N − 1)) unless the direct sum
-/// (O(Π N²)) is cheaper.
+/// Uses `correlateSameFFT` (2-D FFTs of the last two axes, lead axes summed in the frequency
+/// domain) unless the direct sum (O(Π N²)) is cheaper.
 public func correlateSame(_ a: UnsafePointer<Float>, _ v: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>,
                           shape: [Int]) {
     // Rough costs measured here: ~40 ns per term of the direct sum (index arithmetic per axis),
-    // ~10 ns per point·log2(points) for the FFT path (two N-D transforms plus packing).
+    // ~15 ns per padded point·log2(points) for the transforms, ~2 ns per lead-pair product.
     let direct = shape.reduce(1.0) { $0 * Double($1 * $1) } * 40
-    let padded = Double(shape.map { fftLength(for: $0) }.reduce(1, *))
-    let viaFFT = padded * max(1, log2(padded)) * 10
+    let plane = Double((shape.count >= 2 ? Array(shape.suffix(2)) : shape).map { fftLength(for: $0) }.reduce(1, *))
+    let slices = Double(shape.dropLast(min(2, shape.count)).reduce(1, *))
+    let viaFFT = slices * plane * max(1, log2(plane)) * 15 + slices * slices * plane * 2
     if direct <= viaFFT { correlateSameReference(a, v, out, shape: shape) } else { correlateSameFFT(a, v, out, shape: shape) }
 }
 
@@ -185,67 +186,104 @@ func fftLength(for n: Int) -> Int {
     return l
 }
 
-/// `correlateSame` through the correlation theorem: zero-pad a and v to L (per axis ≥ 2N − 1),
-/// z = a + i·v, Z = FFT(z), A_k = (Z_k + conj Z_−k)/2, V_k = (Z_k − conj Z_−k)/2i (one transform
-/// for both real inputs), c = IFFT(A · conj V) (circular lag ℓ sits at index ℓ mod L), and
-/// out[i] = c[i − ⌊N/2⌋ mod L]. Accumulates in Float64.
+/// `correlateSame` through the correlation theorem on the last two axes, with the leading axes
+/// (batch, heads) summed directly in the frequency domain.
+///
+/// Shape = lead + [N₁, N₂] (rank 1 is treated as [1, N]). Every slice is zero-padded to
+/// L = nextPow2(2N₁ − 1) × nextPow2(2N₂ − 1) and transformed once: z = a + i·v, Z = FFT₂(z),
+/// Â_k = (Z_k + conj Z_−k)/2, V̂_k = (Z_k − conj Z_−k)/2i. For each output slice o,
+/// Ĉ_o = Σ_n Â[o + n − ⌊N_lead/2⌋]·conj V̂[n] over the lead indices n whose source lies inside the
+/// array (the 'same' correlation along the lead axes, summed directly); two real outputs share one
+/// inverse transform (IFFT(Ĉ_o + i·Ĉ_o′) = c_o + i·c_o′), and out = c at lag (i − ⌊N/2⌋) mod L.
+/// Padding only the last two axes avoids transforming the mostly-zero padding of small batch and
+/// head axes. Float64 throughout. Cost O(P·L log L + P²·L) for P lead slices.
 public func correlateSameFFT(_ a: UnsafePointer<Float>, _ v: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>,
                              shape: [Int]) {
-    let rank = shape.count
-    let lengths = shape.map { fftLength(for: $0) }
-    let total = lengths.reduce(1, *)
-    let re = UnsafeMutablePointer<Double>.allocate(capacity: total), im = UnsafeMutablePointer<Double>.allocate(capacity: total)
-    defer { re.deallocate(); im.deallocate() }
-    re.initialize(repeating: 0, count: total)
-    im.initialize(repeating: 0, count: total)
-    // Strides of the input (extents `shape`) and of the padded array (extents `lengths`).
-    var inStride = [Int](repeating: 1, count: rank), padStride = [Int](repeating: 1, count: rank)
-    for axis in stride(from: rank - 2, through: 0, by: -1) {
-        inStride[axis] = inStride[axis + 1] * shape[axis + 1]
-        padStride[axis] = padStride[axis + 1] * lengths[axis + 1]
+    precondition(!shape.isEmpty, "correlateSameFFT needs at least one axis")
+    let plane = shape.count >= 2 ? Array(shape.suffix(2)) : [1] + shape
+    let lead = shape.count >= 2 ? Array(shape.dropLast(2)) : []
+    let (n1, n2) = (plane[0], plane[1])
+    let (l1, l2) = (fftLength(for: n1), fftLength(for: n2))
+    let sliceIn = n1 * n2, sliceSize = l1 * l2
+    let slices = lead.reduce(1, *)
+    // Spectra of every slice: Â and V̂, split complex, [slices, l1, l2].
+    let ar = UnsafeMutablePointer<Double>.allocate(capacity: slices * sliceSize), ai = UnsafeMutablePointer<Double>.allocate(capacity: slices * sliceSize)
+    let vr = UnsafeMutablePointer<Double>.allocate(capacity: slices * sliceSize), vi = UnsafeMutablePointer<Double>.allocate(capacity: slices * sliceSize)
+    defer { ar.deallocate(); ai.deallocate(); vr.deallocate(); vi.deallocate() }
+    parallelChunks(slices, work: slices * sliceSize * 100) { range in
+        let zr = UnsafeMutablePointer<Double>.allocate(capacity: sliceSize), zi = UnsafeMutablePointer<Double>.allocate(capacity: sliceSize)
+        defer { zr.deallocate(); zi.deallocate() }
+        for p in range {
+            zr.update(repeating: 0, count: sliceSize)
+            zi.update(repeating: 0, count: sliceSize)
+            for i in 0..<n1 {
+                for j in 0..<n2 {
+                    zr[i * l2 + j] = Double(a[p * sliceIn + i * n2 + j])
+                    zi[i * l2 + j] = Double(v[p * sliceIn + i * n2 + j])
+                }
+            }
+            fftND(real: zr, imaginary: zi, shape: [l1, l2])
+            let base = p * sliceSize
+            for r in 0..<l1 {
+                let negRow = ((l1 - r) % l1) * l2
+                for c in 0..<l2 {
+                    let k = r * l2 + c, neg = negRow + (l2 - c) % l2
+                    let (re, im, nr, ni) = (zr[k], zi[k], zr[neg], -zi[neg])   // Z_k and conj(Z_−k)
+                    ar[base + k] = 0.5 * (re + nr); ai[base + k] = 0.5 * (im + ni)   // Â_k = (Z_k + conj Z_−k)/2
+                    vr[base + k] = 0.5 * (im - ni); vi[base + k] = -0.5 * (re - nr)  // V̂_k = (Z_k − conj Z_−k)/2i
+                }
+            }
+        }
     }
-    // Rows along the last axis are contiguous in both layouts; only a row's start needs the index arithmetic.
-    let count = shape.reduce(1, *)
-    let last = shape[rank - 1], lastPadded = lengths[rank - 1]
-    func paddedRowStart(_ row: Int, lagShift: Bool) -> Int {
+    // Lead multi-index arithmetic: source slice of (output o, kernel n), or −1 when outside.
+    var leadStride = [Int](repeating: 1, count: lead.count)
+    for axis in stride(from: lead.count - 2, through: 0, by: -1) { leadStride[axis] = leadStride[axis + 1] * lead[axis + 1] }
+    func source(_ o: Int, _ n: Int) -> Int {
         var p = 0
-        for axis in 0..<(rank - 1) {
-            let i = (row * last / inStride[axis]) % shape[axis]
-            let j = lagShift ? ((i - shape[axis] / 2) % lengths[axis] + lengths[axis]) % lengths[axis] : i
-            p += j * padStride[axis]
+        for axis in 0..<lead.count {
+            let j = (o / leadStride[axis]) % lead[axis] + (n / leadStride[axis]) % lead[axis] - lead[axis] / 2
+            if j < 0 || j >= lead[axis] { return -1 }
+            p += j * leadStride[axis]
         }
         return p
     }
-    for row in 0..<(count / last) {
-        let p = paddedRowStart(row, lagShift: false)
-        for c in 0..<last { re[p + c] = Double(a[row * last + c]); im[p + c] = Double(v[row * last + c]) }
-    }
-    fftND(real: re, imaginary: im, shape: lengths)
-    // Product A·conj(V) at every frequency k, with −k taken per axis modulo L. Z(k) and Z(−k) are
-    // read together, so each pair is computed once from the untouched spectrum.
-    let pr = UnsafeMutablePointer<Double>.allocate(capacity: total), pi = UnsafeMutablePointer<Double>.allocate(capacity: total)
-    defer { pr.deallocate(); pi.deallocate() }
-    for row in 0..<(total / lastPadded) {
-        var negRow = 0
-        for axis in 0..<(rank - 1) {
-            let c = (row * lastPadded / padStride[axis]) % lengths[axis]
-            negRow += ((lengths[axis] - c) % lengths[axis]) * padStride[axis]
-        }
-        for c in 0..<lastPadded {
-            let k = row * lastPadded + c, neg = negRow + (lastPadded - c) % lastPadded
-            let zr = re[k], zi = im[k], nr = re[neg], ni = -im[neg]   // Z_k and conj(Z_−k)
-            let ar = 0.5 * (zr + nr), ai = 0.5 * (zi + ni)           // A_k = (Z_k + conj Z_−k)/2
-            let vr = 0.5 * (zi - ni), vi = -0.5 * (zr - nr)           // V_k = (Z_k − conj Z_−k)/2i
-            pr[k] = ar * vr + ai * vi                                 // A_k · conj(V_k)
-            pi[k] = ai * vr - ar * vi
-        }
-    }
-    fftND(real: pr, imaginary: pi, shape: lengths, inverse: true)
-    for row in 0..<(count / last) {
-        let p = paddedRowStart(row, lagShift: true)
-        for c in 0..<last {
-            let j = ((c - last / 2) % lastPadded + lastPadded) % lastPadded
-            out[row * last + c] = Float(pr[p + j])
+    let pairs = (slices + 1) / 2
+    parallelChunks(pairs, work: slices * slices * sliceSize * 8) { range in
+        let cr = UnsafeMutablePointer<Double>.allocate(capacity: sliceSize), ci = UnsafeMutablePointer<Double>.allocate(capacity: sliceSize)
+        defer { cr.deallocate(); ci.deallocate() }
+        for pair in range {
+            cr.update(repeating: 0, count: sliceSize)
+            ci.update(repeating: 0, count: sliceSize)
+            // Z = Ĉ_o + i·Ĉ_o′: Ĉ_o adds (Re, Im) to (cr, ci); Ĉ_o′ adds (−Im, Re).
+            for (which, o) in [(0, 2 * pair), (1, 2 * pair + 1)] where o < slices {
+                for n in 0..<slices {
+                    let src = source(o, n)
+                    if src < 0 { continue }
+                    let (xr, xi) = (ar + src * sliceSize, ai + src * sliceSize)
+                    let (yr, yi) = (vr + n * sliceSize, vi + n * sliceSize)
+                    if which == 0 {
+                        for k in 0..<sliceSize {
+                            cr[k] += xr[k] * yr[k] + xi[k] * yi[k]     // Re(Â·conj V̂)
+                            ci[k] += xi[k] * yr[k] - xr[k] * yi[k]     // Im(Â·conj V̂)
+                        }
+                    } else {
+                        for k in 0..<sliceSize {
+                            cr[k] -= xi[k] * yr[k] - xr[k] * yi[k]     // i·Ĉ_o′: real part −Im
+                            ci[k] += xr[k] * yr[k] + xi[k] * yi[k]     //          imaginary part +Re
+                        }
+                    }
+                }
+            }
+            fftND(real: cr, imaginary: ci, shape: [l1, l2], inverse: true)
+            for (which, o) in [(0, 2 * pair), (1, 2 * pair + 1)] where o < slices {
+                let c = which == 0 ? cr : ci
+                for i in 0..<n1 {
+                    let row = ((i - n1 / 2) % l1 + l1) % l1 * l2
+                    for j in 0..<n2 {
+                        out[o * sliceIn + i * n2 + j] = Float(c[row + ((j - n2 / 2) % l2 + l2) % l2])
+                    }
+                }
+            }
         }
     }
 }
