@@ -98,8 +98,9 @@ public struct CorrelationAttention: AttentionMechanism {
 /// so `step` traps and generation refuses this kind (`AttentionKind.supportsGeneration`). No gradient
 /// flows through C (as `.detach()`); gradients reach K (through C·Kᵀ) and V.
 ///
-/// Shapes: queries, keys [B, H, T, D], values [B, H, T, Dv] → [B, H, T, Dv]. Cost: the N-D FFT over the
-/// zero-padded tensor (L = Π nextPow2(2N − 1) points, O(L log L)) plus dense softmax attention O(T²·D).
+/// Shapes: queries, keys [B, H, T, D], values [B, H, T, Dv] → [B, H, T, Dv]. Cost: a 2-D FFT of every
+/// (batch, head) slice padded to L = nextPow2(2T − 1)·nextPow2(2D − 1) points, O(B·H·L log L), plus the
+/// frequency-domain sum over slice pairs, O((B·H)²·L), plus flash softmax attention O(B·H·T²·D).
 public struct CorrelationAsWrittenAttention: AttentionMechanism {
     /// The mechanism has no settings (scale 1/√D as in the published code).
     public init() {}

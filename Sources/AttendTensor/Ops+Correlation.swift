@@ -8,8 +8,9 @@ extension Tensor {
     /// through it, like `.detach()` in the published code).
     ///
     /// out[i] = Σ_n a[i + n − ⌊N/2⌋]·v[n] over every multi-index n (per axis, N is that axis'
-    /// extent; a is zero outside its bounds). a, v: any equal shape → the same shape. Computed by
-    /// an N-D FFT (O(L log L), L = Π nextPow2(2N − 1)) unless the direct sum is cheaper.
+    /// extent; a is zero outside its bounds). a, v: any equal shape → the same shape. Computed with
+    /// 2-D FFTs over the last two axes (the leading axes summed in the frequency domain) unless the
+    /// direct sum is cheaper.
     public static func correlate(_ a: Tensor, _ v: Tensor) -> Tensor {
         precondition(a.shape == v.shape, "correlate expects equal shapes, got \(a.shape) and \(v.shape)")
         let out = Tensor(uninitializedShape: a.shape)
