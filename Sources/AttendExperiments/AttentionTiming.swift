@@ -40,8 +40,8 @@ public enum AttentionTiming {
         var rng = RandomGenerator(seed: 2)
         let config = ModelConfig(vocabSize: 256, contextLength: context + tokens + 1, modelDim: 256, numHeads: 8, numLayers: 4, attention: kind)
         let model = try DecoderOnly(config, rng: &rng)
-        return withoutGradients {
-            let stepper = model.makeStepper(batch: batch)
+        return try withoutGradients {
+            let stepper = try model.makeStepper(batch: batch)
             let ids = [Int32](repeating: 7, count: batch)
             for _ in 0..<context { _ = stepper.step(ids) }
             let start = DispatchTime.now().uptimeNanoseconds
@@ -52,9 +52,9 @@ public enum AttentionTiming {
 
     /// Generates `tokens` positions for `batch` sequences with the recurrent state, timing every
     /// `window` tokens; returns [(position at the window's end, ms per token in the window)].
-    public static func generateWithState(model: DecoderOnly, batch: Int, tokens: Int, window: Int) -> [(Double, Double)] {
-        withoutGradients {
-            let stepper = model.makeStepper(batch: batch)
+    public static func generateWithState(model: DecoderOnly, batch: Int, tokens: Int, window: Int) throws -> [(Double, Double)] {
+        try withoutGradients {
+            let stepper = try model.makeStepper(batch: batch)
             var ids = [Int32](repeating: 0, count: batch)
             var series: [(Double, Double)] = []
             var position = 0

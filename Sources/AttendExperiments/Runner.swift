@@ -192,7 +192,7 @@ public struct Runner {
             totalMs = AttentionTiming.integrate(series, tokens: n)
             r.values["estimatedFromPrefixes"] = Double(k)
         } else {
-            series = AttentionTiming.generateWithState(model: model, batch: b, tokens: n, window: min(e.window, n))
+            series = try AttentionTiming.generateWithState(model: model, batch: b, tokens: n, window: min(e.window, n))
             totalMs = series.enumerated().reduce(0) { acc, p in
                 let start = p.offset == 0 ? 0 : series[p.offset - 1].0
                 return acc + p.element.1 * (p.element.0 - start)

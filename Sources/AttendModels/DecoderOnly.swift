@@ -90,8 +90,12 @@ public final class DecoderOnly: Module {
         }
     }
 
-    /// A fresh recurrent inference state for `batch` sequences.
-    public func makeStepper(batch: Int) -> Stepper { Stepper(model: self, batch: batch) }
+    /// A fresh recurrent inference state for `batch` sequences; throws `AttentionError.noRecurrentForm`
+    /// for an attention kind without a recurrent form (`correlation-as-written`).
+    public func makeStepper(batch: Int) throws -> Stepper {
+        try config.attention.requireRecurrentForm()
+        return Stepper(model: self, batch: batch)
+    }
 
     /// Parameters that get weight decay: matrices and embeddings (rank ≥ 2), not biases or norms (nanoGPT),
     /// nor relative-position parameters (a T5 bucket table is a per-head bias, not a weight matrix).

@@ -64,6 +64,11 @@ public struct EncoderDecoderConfig: Codable, Equatable, Sendable {
     }
 
     /// Checks sizes; the error names the field and what is allowed.
+    /// Kinds that can attend over a padded source: encoder self-attention and cross-attention.
+    public static let sourceAttentionKinds: [AttentionKind] = [.softmax, .linear, .linearRelu, .linearFavor]
+    /// Kinds for the decoder's causal self-attention (they need a step form for decoding).
+    public static let decoderAttentionKinds: [AttentionKind] = sourceAttentionKinds + [.correlation]
+
     public func validate() throws {
         for (name, value) in [("vocabSize", vocabSize), ("maxLength", maxLength), ("modelDim", modelDim), ("numHeads", numHeads),
                               ("numEncoderLayers", numEncoderLayers), ("numDecoderLayers", numDecoderLayers),
@@ -78,6 +83,14 @@ public struct EncoderDecoderConfig: Codable, Equatable, Sendable {
         }
         if !(dropout >= 0 && dropout < 1) {
             throw ConfigError.invalid(field: "dropout", message: "must be in [0, 1), got \(dropout)")
+        }
+        let sourceKinds = Self.sourceAttentionKinds.map(\.rawValue).joined(separator: ", ")
+        for (field, kind) in [("encoderAttention", encoderAttention), ("crossAttention", crossAttention)]
+        where !Self.sourceAttentionKinds.contains(kind) {
+            throw ConfigError.invalid(field: field, message: "\(kind.rawValue) cannot attend over a padded source (correlation attention is causal self-attention only; the as-written form mixes padded positions and sentences) — use one of \(sourceKinds)")
+        }
+        if !Self.decoderAttentionKinds.contains(decoderAttention) {
+            throw ConfigError.invalid(field: "decoderAttention", message: "\(decoderAttention.rawValue) reads future target tokens and has no step form for decoding — use one of \(Self.decoderAttentionKinds.map(\.rawValue).joined(separator: ", "))")
         }
         for (name, id) in [("padID", padID), ("bosID", bosID), ("eosID", eosID)] where id < 0 || Int(id) >= vocabSize {
             throw ConfigError.invalid(field: name, message: "must be a token id below vocabSize (\(vocabSize)), got \(id)")

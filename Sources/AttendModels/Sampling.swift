@@ -20,14 +20,15 @@ extension DecoderOnly {
     /// Uses the recurrent form of the attention (KV cache for softmax, the (S, Z) state for linear
     /// attention): each token costs one step through the model. Past `contextLength` positions the
     /// learned position table runs out, so the window is cropped to the last `contextLength` tokens
-    /// and recomputed in parallel form, as nanoGPT does.
+    /// and recomputed in parallel form, as nanoGPT does. Throws `AttentionError.noRecurrentForm` for a
+    /// kind without a recurrent form.
     public func generate(prompt: [Int32], count: Int, options: SamplingOptions, rng: inout RandomGenerator,
-                         emit: (Int32) -> Void) -> [Int32] {
+                         emit: (Int32) -> Void) throws -> [Int32] {
         precondition(!prompt.isEmpty, "generate needs a non-empty prompt")
         var tokens = prompt
         let v = config.vocabSize
-        withoutGradients {
-            let stepper = makeStepper(batch: 1)
+        try withoutGradients {
+            let stepper = try makeStepper(batch: 1)
             var logits: [Float] = []
             for token in prompt.prefix(config.contextLength) { logits = stepper.step([token]) }
             for _ in 0..<count {

@@ -26,6 +26,13 @@ public enum AttentionKind: String, Codable, CaseIterable, Sendable {
     case linearRelu = "linear-relu"
     /// Linear attention with FAVOR+ random features (Performer; 64 features, seed 0).
     case linearFavor = "linear-favor"
+    /// Causal correlation attention: softmax over s ≤ t of the prefix-restricted Q–K cross-correlation
+    /// at lag t − s (after Leviathan, Y. Srivastava); see `CorrelationAttention`.
+    case correlation
+    /// Leviathan's correlation attention as published: an N-D correlation over the whole [B, H, T, D]
+    /// tensor, no causal mask — reads future tokens and other sequences; no generation.
+    /// See `CorrelationAsWrittenAttention`.
+    case correlationAsWritten = "correlation-as-written"
 }
 
 extension AttentionKind {
@@ -36,6 +43,8 @@ extension AttentionKind {
         case .linear: return LinearAttention(featureMap: .init(.eluPlusOne))
         case .linearRelu: return LinearAttention(featureMap: .init(.relu))
         case .linearFavor: return LinearAttention(featureMap: .init(.favor))
+        case .correlation: return CorrelationAttention()
+        case .correlationAsWritten: return CorrelationAsWrittenAttention()
         }
     }
 }

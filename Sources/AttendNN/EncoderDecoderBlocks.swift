@@ -60,11 +60,13 @@ public final class EncoderBlock: Module {
 }
 
 /// The recurrent state of a decoder's causal self-attention for incremental decoding: a key–value
-/// cache (softmax) or the (S, Z) sums (linear kinds); rows can be reordered for beam search.
+/// cache (softmax), the (S, Z) sums (linear kinds) or a key–value cache with per-lag sums (causal
+/// correlation); rows can be reordered for beam search.
 public struct SelfAttentionCache {
     enum Body {
         case softmax(SoftmaxAttention, SoftmaxAttention.KeyValueCache)
         case linear(LinearAttention, LinearAttention.State)
+        case correlation(CorrelationAttention, CorrelationAttention.State)
     }
     var body: Body
     let numHeads: Int
@@ -78,6 +80,8 @@ public struct SelfAttentionCache {
             body = .softmax(m, m.initialState(batch: batch, heads: numHeads, keyDim: headDim, valueDim: headDim))
         case let m as LinearAttention:
             body = .linear(m, m.initialState(batch: batch, heads: numHeads, keyDim: headDim, valueDim: headDim))
+        case let m as CorrelationAttention:
+            body = .correlation(m, m.initialState(batch: batch, heads: numHeads, keyDim: headDim, valueDim: headDim))
         default:
             preconditionFailure("attention kind \(attention.kind.rawValue) has no incremental decoder state")
         }
@@ -93,6 +97,10 @@ public struct SelfAttentionCache {
         case .linear(let m, var s):
             let out = m.step(query: query, key: key, value: value, state: &s)
             body = .linear(m, s)
+            return out
+        case .correlation(let m, var s):
+            let out = m.step(query: query, key: key, value: value, state: &s)
+            body = .correlation(m, s)
             return out
         }
     }
@@ -110,6 +118,11 @@ public struct SelfAttentionCache {
             s.sums = s.sums.gatheringRows(headRows)
             s.normalizer = s.normalizer.gatheringRows(headRows)
             body = .linear(m, s)
+        case .correlation(let m, var s):
+            s.keys = s.keys.gatheringRows(headRows)
+            s.values = s.values.gatheringRows(headRows)
+            s.lagSums = s.lagSums.gatheringRows(headRows)
+            body = .correlation(m, s)
         }
     }
 }

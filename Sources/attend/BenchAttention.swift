@@ -41,6 +41,11 @@ extension Bench {
             print("kind           T   fwd+bwd ms   tensor MB")
             for kind in kindList {
                 for t in lengthList {
+                    if let cap = Self.maximumLength(kind), t > cap {
+                        print(kind.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
+                              + String(format: " %6d  skipped: ", t) + Self.capNote(kind, cap))
+                        continue
+                    }
                     let (ms, mb) = timeForwardBackward(kind: kind, length: t)
                     csv += "\(kind.rawValue),\(t),\(String(format: "%.3f", ms)),\(String(format: "%.1f", mb))\n"
                     series[kind.rawValue, default: []].append((Double(t), ms))
@@ -59,6 +64,11 @@ extension Bench {
             var genSeries: [String: [(Double, Double)]] = [:]
             print("kind         batch  context   ms/token   tokens/s")
             for kind in kindList {
+                if !kind.supportsGeneration {
+                    print(kind.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
+                          + "  skipped: no recurrent form (its output at t reads later tokens), so it cannot generate")
+                    continue
+                }
                 for batch in batchList {
                     for context in contextList {
                         let ms = try timeGeneration(kind: kind, batch: batch, context: context)
@@ -73,6 +83,16 @@ extension Bench {
             try AtomicFile.write(Data(SVGPlot.lines(genSeries, title: "Generation (4 layers, width 256, 8 heads)", xLabel: "context length", yLabel: "tokens/s", logX: true, logY: true).utf8),
                                  to: folder.appendingPathComponent("generation.svg"))
             print("wrote \(folder.path)/{attention.csv, generation.csv, attention-time.svg, attention-memory.svg, generation.svg}")
+        }
+
+        /// Longest sequence timed for `kind`, or nil for no cap: correlation-as-written keeps four Float64
+        /// spectra of 8 slices padded to [2T, 128] (1.1 GB at T = 16384).
+        static func maximumLength(_ kind: AttentionKind) -> Int? {
+            kind == .correlationAsWritten ? 8192 : nil
+        }
+
+        static func capNote(_ kind: AttentionKind, _ cap: Int) -> String {
+            "T > \(cap): the FFT correlation keeps four Float64 spectra of 8 × [2T, 128] points (1.1 GB at T = 16384)"
         }
 
         /// Best forward+backward time (ms) and peak tensor memory (MB) for one kind at length t.

@@ -21,12 +21,13 @@ struct Generate: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let (model, state) = try Checkpoint.loadModel(try Checkpoint.resolve(checkpoint))
+            try model.config.attention.requireRecurrentForm()
             let tokenizer = state.tokenizer
             let ids = try tokenizer.encode(prompt)
             if ids.isEmpty { throw ValidationError("--prompt must not be empty") }
             var rng = RandomGenerator(seed: seed)
             print(prompt, terminator: "")
-            _ = model.generate(prompt: ids, count: tokens, options: SamplingOptions(temperature: temperature, topK: topK), rng: &rng) { id in
+            _ = try model.generate(prompt: ids, count: tokens, options: SamplingOptions(temperature: temperature, topK: topK), rng: &rng) { id in
                 print(tokenizer.decode([id]), terminator: "")
                 fflush(stdout)
             }

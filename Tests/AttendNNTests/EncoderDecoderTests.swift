@@ -23,7 +23,7 @@ struct EncoderDecoderTests {
 
     func logits(_ m: EncoderDecoder, _ batch: TranslationBatch) -> [Float] { withoutGradients { m(batch, context: inference).scalars } }
 
-    @Test("future target tokens cannot change earlier outputs", arguments: AttentionKind.allCases)
+    @Test("future target tokens cannot change earlier outputs", arguments: EncoderDecoderConfig.sourceAttentionKinds)
     func causalDecoder(kind: AttentionKind) throws {
         let m = try tinyEncoderDecoder(kind)
         let a = TranslationBatch(examples, padID: 0, bosID: 1, eosID: 2)
@@ -36,7 +36,7 @@ struct EncoderDecoderTests {
         for i in (t * v)..<(2 * t * v) { #expect(la[i] == lb[i]) }  // the other sentence is untouched
     }
 
-    @Test("padded source tokens cannot change any output", arguments: AttentionKind.allCases)
+    @Test("padded source tokens cannot change any output", arguments: EncoderDecoderConfig.sourceAttentionKinds)
     func sourcePadding(kind: AttentionKind) throws {
         for placement in [NormPlacement.post, .pre] {
             let m = try tinyEncoderDecoder(kind, placement: placement)
@@ -54,7 +54,7 @@ struct EncoderDecoderTests {
     }
 
     @Test("incremental decoding (KV cache / recurrent state, precomputed cross memory) equals the parallel form",
-          arguments: AttentionKind.allCases)
+          arguments: EncoderDecoderConfig.sourceAttentionKinds)
     func stepEqualsParallel(kind: AttentionKind) throws {
         for (enc, dec, cross) in [(kind, kind, kind), (AttentionKind.softmax, kind, AttentionKind.linear), (kind, .softmax, kind)] {
             let m = try tinyEncoderDecoder(encoder: enc, decoder: dec, cross: cross, placement: kind == .softmax ? .pre : .post)
@@ -73,6 +73,43 @@ struct EncoderDecoderTests {
                         #expect(abs(p - s) <= 2e-4 * max(1, abs(p)), "\(enc)/\(dec)/\(cross) position \(pos) row \(b)")
                     }
                 }
+            }
+        }
+    }
+
+    @Test("causal correlation attention works as decoder self-attention: causal, and the step form equals the parallel form")
+    func correlationDecoder() throws {
+        let m = try tinyEncoderDecoder(.softmax, decoder: .correlation, placement: .pre)
+        let batch = TranslationBatch(examples, padID: 0, bosID: 1, eosID: 2)
+        var changed = batch
+        changed.targetInput[3] = 4  // sentence 0, position 3
+        let parallel = logits(m, batch), other = logits(m, changed)
+        let t = batch.targetLength, v = 13
+        for i in 0..<(3 * v) { #expect(parallel[i] == other[i]) }
+        let memory = withoutGradients {
+            m.encode(source: batch.source, batch: 2, length: batch.sourceLength, sourceLengths: batch.sourceLengths, context: inference)
+        }
+        let decoder = m.makeDecoder(memory: memory, sourceLengths: batch.sourceLengths)
+        for pos in 0..<t {
+            let out = decoder.step([batch.targetInput[pos], batch.targetInput[t + pos]]).scalars
+            for b in 0..<2 {
+                for c in 0..<v {
+                    let p = parallel[(b * t + pos) * v + c]
+                    #expect(abs(p - out[b * v + c]) <= 2e-4 * max(1, abs(p)), "position \(pos) row \(b)")
+                }
+            }
+        }
+    }
+
+    @Test("kinds that cannot serve a role are refused with the allowed list")
+    func roleValidation() {
+        for (encoder, decoder, cross, field) in [(AttentionKind.correlation, AttentionKind.softmax, AttentionKind.softmax, "encoderAttention"),
+                                                 (.softmax, .softmax, .correlationAsWritten, "crossAttention"),
+                                                 (.softmax, .correlationAsWritten, .softmax, "decoderAttention")] {
+            #expect(throws: ConfigError.self) { try tinyEncoderDecoder(encoder: encoder, decoder: decoder, cross: cross) }
+            do { _ = try tinyEncoderDecoder(encoder: encoder, decoder: decoder, cross: cross) } catch {
+                let text = "\(error)"
+                #expect(text.contains(field) && text.contains("softmax"), "\(text)")
             }
         }
     }

@@ -119,7 +119,7 @@ struct RelativePositionTests {
         #expect(m.positionEmbedding == nil)
         let tokens: [[Int32]] = [[1, 2, 3, 4, 5, 6, 7, 8], [8, 3, 3, 0, 10, 2, 1, 9]]
         let parallel = withoutGradients { m(tokens[0] + tokens[1], batch: 2, length: 8, context: ForwardContext(training: false)) }
-        let stepper = m.makeStepper(batch: 2)
+        let stepper = try m.makeStepper(batch: 2)
         var worst: Float = 0
         for t in 0..<8 {
             let logits = withoutGradients { stepper.step([tokens[0][t], tokens[1][t]]) }
