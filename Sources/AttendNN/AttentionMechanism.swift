@@ -75,20 +75,13 @@ public struct SoftmaxAttention: AttentionMechanism {
     public func step(query: Tensor, key: Tensor, value: Tensor, state: inout KeyValueCache) -> Tensor {
         let (b, h, d) = (query.shape[0], query.shape[1], query.shape[2])
         let bh = b * h
-        if state.length == state.capacity {  // grow: copy rows into a buffer twice as long
-            let oldCapacity = state.capacity, newCapacity = 2 * oldCapacity
-            for name in [\KeyValueCache.keys, \KeyValueCache.values] {
-                let old = state[keyPath: name]
-                let grown = Tensor(uninitializedShape: [bh, newCapacity, d])
-                for i in 0..<bh { (grown.pointer + i * newCapacity * d).update(from: old.pointer + i * oldCapacity * d, count: state.length * d) }
-                state[keyPath: name] = grown
-            }
+        if state.length == state.capacity {  // grow: copy rows into buffers twice as long
+            state.keys = state.keys.doublingCapacity(keeping: state.length)
+            state.values = state.values.doublingCapacity(keeping: state.length)
         }
         let capacity = state.capacity
-        for i in 0..<bh {
-            (state.keys.pointer + (i * capacity + state.length) * d).update(from: key.pointer + i * d, count: d)
-            (state.values.pointer + (i * capacity + state.length) * d).update(from: value.pointer + i * d, count: d)
-        }
+        state.keys.writeRows(key, at: state.length)
+        state.values.writeRows(value, at: state.length)
         state.length += 1
         let out = Tensor(uninitializedShape: [b, h, d])
         decodeAttentionStep(query: query.pointer, keys: state.keys.pointer, values: state.values.pointer, output: out.pointer,

@@ -58,22 +58,13 @@ public struct CorrelationAttention: AttentionMechanism {
         let (b, h, d) = (query.shape[0], query.shape[1], query.shape[2])
         let bh = b * h
         if state.length == state.capacity {  // grow: copy rows into buffers twice as long (new lag sums start at 0)
-            let oldCapacity = state.capacity, newCapacity = 2 * oldCapacity
-            for (name, width) in [(\State.keys, d), (\State.values, d), (\State.lagSums, 1)] {
-                let old = state[keyPath: name]
-                let grown = Tensor.zeros([bh, newCapacity] + (width == 1 ? [] : [width]))
-                for i in 0..<bh {
-                    (grown.pointer + i * newCapacity * width).update(from: old.pointer + i * oldCapacity * width,
-                                                                     count: state.length * width)
-                }
-                state[keyPath: name] = grown
-            }
+            state.keys = state.keys.doublingCapacity(keeping: state.length)
+            state.values = state.values.doublingCapacity(keeping: state.length)
+            state.lagSums = state.lagSums.doublingCapacity(keeping: state.length)
         }
         let capacity = state.capacity
-        for i in 0..<bh {
-            (state.keys.pointer + (i * capacity + state.length) * d).update(from: key.pointer + i * d, count: d)
-            (state.values.pointer + (i * capacity + state.length) * d).update(from: value.pointer + i * d, count: d)
-        }
+        state.keys.writeRows(key, at: state.length)
+        state.values.writeRows(value, at: state.length)
         state.length += 1
         let out = Tensor(uninitializedShape: [b, h, d])
         correlationAttentionStep(query: query.pointer, keys: state.keys.pointer, values: state.values.pointer,

@@ -185,19 +185,12 @@ public struct RelativePositionAttention: AttentionMechanism {
         let (b, h, dk, dv) = (query.shape[0], query.shape[1], query.shape[2], value.shape[2])
         let bh = b * h
         if state.length == state.keys.shape[1] {  // grow: copy rows into buffers twice as long
-            let old = state.keys.shape[1], new = 2 * old
-            for (name, width) in [(\State.keys, dk), (\State.values, dv)] {
-                let grown = Tensor(uninitializedShape: [bh, new, width])
-                let source = state[keyPath: name]
-                for i in 0..<bh { (grown.pointer + i * new * width).update(from: source.pointer + i * old * width, count: state.length * width) }
-                state[keyPath: name] = grown
-            }
+            state.keys = state.keys.doublingCapacity(keeping: state.length)
+            state.values = state.values.doublingCapacity(keeping: state.length)
         }
         let capacity = state.keys.shape[1]
-        for i in 0..<bh {
-            (state.keys.pointer + (i * capacity + state.length) * dk).update(from: key.pointer + i * dk, count: dk)
-            (state.values.pointer + (i * capacity + state.length) * dv).update(from: value.pointer + i * dv, count: dv)
-        }
+        state.keys.writeRows(key, at: state.length)
+        state.values.writeRows(value, at: state.length)
         state.length += 1
         let row = bias.row(position: state.length - 1)  // [H, length]
         let out = Tensor(uninitializedShape: [b, h, dv])

@@ -80,7 +80,7 @@ public final class Trainer {
             context = ForwardContext(training: true, rng: state.dropoutRNG)
             lastCheckpointStep = state.step
             lastValidationLoss = state.validationLoss
-            try truncateMetrics(after: state.step)
+            try metrics.truncate(after: state.step)
         } else {
             if let run, !resume, (try? Checkpoint.resolve(run.path)) != nil { throw TrainError.runExists(run.path) }
             var initRNG = RandomGenerator(seed: seed)
@@ -237,7 +237,7 @@ public final class Trainer {
                 record.trainLoss = tr
                 record.validationLoss = va
             }
-            if isEval || step % 50 == 0 { try appendMetrics(record) }
+            if isEval || step % 50 == 0 { try metrics.append(record) }
             if let run, isEval || step % t.checkpointInterval == 0 || step == end {
                 try saveCheckpoint(run: run, loss: loss)
                 report(.checkpoint(step: step, path: Checkpoint.folder(run: run).path))
@@ -253,30 +253,5 @@ public final class Trainer {
         lastCheckpointStep = step
     }
 
-    private var metricsURL: URL? { run?.appendingPathComponent("metrics.jsonl") }
-
-    private func appendMetrics(_ record: MetricsRecord) throws {
-        guard let url = metricsURL else { return }
-        var line = try JSONEncoder().encode(record)
-        line.append(0x0A)
-        if let handle = try? FileHandle(forWritingTo: url) {
-            defer { try? handle.close() }
-            try handle.seekToEnd()
-            try handle.write(contentsOf: line)
-        } else {
-            try AtomicFile.write(line, to: url)
-        }
-    }
-
-    /// Drops metric lines past the resumed step, so a resumed run's log reads as one uninterrupted run.
-    private func truncateMetrics(after step: Int) throws {
-        guard let url = metricsURL, let data = FileManager.default.contents(atPath: url.path) else { return }
-        let decoder = JSONDecoder()
-        let kept = data.split(separator: 0x0A).filter { line in
-            (try? decoder.decode(MetricsRecord.self, from: Data(line))).map { $0.step <= step } ?? false
-        }
-        var out = Data()
-        for line in kept { out.append(contentsOf: line); out.append(0x0A) }
-        try AtomicFile.write(out, to: url)
-    }
+    private var metrics: MetricsLog { MetricsLog(run: run) }
 }

@@ -104,7 +104,7 @@ public final class TranslationTrainer {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try AtomicFile.write(try encoder.encode(config), to: run.appendingPathComponent("config.json"))
-            if lastCheckpointStep != nil { try truncateMetrics(after: step) }
+            if lastCheckpointStep != nil { try metrics.truncate(after: step) }
         }
     }
 
@@ -238,7 +238,7 @@ public final class TranslationTrainer {
                 record.kind = "eval"
                 record.validationLoss = va
             }
-            if isEval || step % 50 == 0 { try appendMetrics(record) }
+            if isEval || step % 50 == 0 { try metrics.append(record) }
             if let run, isEval || step % t.checkpointInterval == 0 {
                 try saveCheckpoint(run: run, loss: loss)
                 report(.checkpoint(step: step))
@@ -248,7 +248,7 @@ public final class TranslationTrainer {
             let va = evaluate()
             lastValidationLoss = va
             report(.evaluation(step: step, validationLoss: va))
-            try appendMetrics(MetricsRecord(step: step, kind: "eval", loss: losses.last, validationLoss: va,
+            try metrics.append(MetricsRecord(step: step, kind: "eval", loss: losses.last, validationLoss: va,
                                             learningRate: optimizer.learningRate,
                                             tokensPerSecond: Double(tokensProcessed) / max(trainSeconds, 1e-9),
                                             elapsedSeconds: elapsedSeconds))
@@ -268,29 +268,5 @@ public final class TranslationTrainer {
         lastCheckpointStep = step
     }
 
-    private var metricsURL: URL? { run?.appendingPathComponent("metrics.jsonl") }
-
-    private func appendMetrics(_ record: MetricsRecord) throws {
-        guard let url = metricsURL else { return }
-        var line = try JSONEncoder().encode(record)
-        line.append(0x0A)
-        if let handle = try? FileHandle(forWritingTo: url) {
-            defer { try? handle.close() }
-            try handle.seekToEnd()
-            try handle.write(contentsOf: line)
-        } else {
-            try AtomicFile.write(line, to: url)
-        }
-    }
-
-    private func truncateMetrics(after step: Int) throws {
-        guard let url = metricsURL, let data = FileManager.default.contents(atPath: url.path) else { return }
-        let decoder = JSONDecoder()
-        let kept = data.split(separator: 0x0A).filter { line in
-            (try? decoder.decode(MetricsRecord.self, from: Data(line))).map { $0.step <= step } ?? false
-        }
-        var out = Data()
-        for line in kept { out.append(contentsOf: line); out.append(0x0A) }
-        try AtomicFile.write(out, to: url)
-    }
+    private var metrics: MetricsLog { MetricsLog(run: run) }
 }
