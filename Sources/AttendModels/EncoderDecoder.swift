@@ -42,12 +42,13 @@ public final class EncoderDecoder: Module {
         embedding = Embedding(c.vocabSize, c.modelDim, std: 1 / Float(c.modelDim).squareRoot(), rng: &rng)
         encoderBlocks = (0..<c.numEncoderLayers).map { _ in
             EncoderBlock(modelDim: c.modelDim, numHeads: c.numHeads, hiddenDim: c.hiddenDim, attention: c.encoderAttention,
-                         settings: c.encoderAttentionSettings, activation: c.activation, bias: c.bias, placement: c.normPlacement, dropout: c.dropout, rng: &rng)
+                         settings: c.encoderAttentionSettings, activation: c.activation, bias: c.bias,
+                         placement: c.normPlacement, dropout: c.dropout, rng: &rng)
         }
         decoderBlocks = (0..<c.numDecoderLayers).map { _ in
             DecoderBlock(modelDim: c.modelDim, numHeads: c.numHeads, hiddenDim: c.hiddenDim, selfAttention: c.decoderAttention,
-                         selfSettings: c.decoderAttentionSettings, crossAttention: c.crossAttention, activation: c.activation, bias: c.bias,
-                         placement: c.normPlacement, dropout: c.dropout, rng: &rng)
+                         selfSettings: c.decoderAttentionSettings, crossAttention: c.crossAttention,
+                         activation: c.activation, bias: c.bias, placement: c.normPlacement, dropout: c.dropout, rng: &rng)
         }
         encoderNorm = c.normPlacement == .pre ? LayerNorm(c.modelDim, bias: c.bias) : nil
         decoderNorm = c.normPlacement == .pre ? LayerNorm(c.modelDim, bias: c.bias) : nil
