@@ -8,8 +8,15 @@ import Foundation
 /// stack over the padded source, a decoder stack with causal self-attention and cross-attention to
 /// the encoder output, and an output projection tied to the embedding (joint vocabulary, §3.4).
 ///
-/// Each attention role (encoder self, decoder self, cross) may use any `AttentionKind`.
-/// Initialisation: embedding N(0, modelDim^−1), every other matrix Xavier-uniform (as `nn.Transformer`).
+/// Each attention role (encoder self, decoder self, cross) may use any `AttentionKind`. With a
+/// `positionBias` (softmax self-attention), the encoder self-attention gets the bidirectional
+/// relative-position bias and the decoder self-attention the causal one; `positions: .none` drops
+/// the sinusoidal table, and `dotProduct: false` makes both self-attentions dot-product-free.
+/// Cross-attention is always plain dot-product attention (there is no relative position between a
+/// source and a target token).
+/// Initialisation: embedding N(0, modelDim^−1), every other matrix Xavier-uniform (as `nn.Transformer`);
+/// relative-position parameters keep their own start (T5 tables zero, log-/lin-type scales as in
+/// `RelativePositionBias`).
 public final class EncoderDecoder: Module {
     /// The configuration this was built from.
     public let config: EncoderDecoderConfig
@@ -23,8 +30,9 @@ public final class EncoderDecoder: Module {
     public let encoderNorm: LayerNorm?
     /// Final decoder layer norm (pre-LN only).
     public let decoderNorm: LayerNorm?
-    /// Sinusoidal position table [maxLength, modelDim] (§3.5; not trained).
-    public let positions: Tensor
+    /// Sinusoidal position table [maxLength, modelDim] (§3.5; not trained); nil when `config.positions`
+    /// is `.none`.
+    public let positions: Tensor?
 
     /// Builds the model with weights drawn from `rng`; throws when the configuration is invalid.
     public init(_ config: EncoderDecoderConfig, rng: inout RandomGenerator) throws {
@@ -34,17 +42,18 @@ public final class EncoderDecoder: Module {
         embedding = Embedding(c.vocabSize, c.modelDim, std: 1 / Float(c.modelDim).squareRoot(), rng: &rng)
         encoderBlocks = (0..<c.numEncoderLayers).map { _ in
             EncoderBlock(modelDim: c.modelDim, numHeads: c.numHeads, hiddenDim: c.hiddenDim, attention: c.encoderAttention,
-                         activation: c.activation, bias: c.bias, placement: c.normPlacement, dropout: c.dropout, rng: &rng)
+                         settings: c.encoderAttentionSettings, activation: c.activation, bias: c.bias,
+                         placement: c.normPlacement, dropout: c.dropout, rng: &rng)
         }
         decoderBlocks = (0..<c.numDecoderLayers).map { _ in
             DecoderBlock(modelDim: c.modelDim, numHeads: c.numHeads, hiddenDim: c.hiddenDim, selfAttention: c.decoderAttention,
-                         crossAttention: c.crossAttention, activation: c.activation, bias: c.bias,
-                         placement: c.normPlacement, dropout: c.dropout, rng: &rng)
+                         selfSettings: c.decoderAttentionSettings, crossAttention: c.crossAttention,
+                         activation: c.activation, bias: c.bias, placement: c.normPlacement, dropout: c.dropout, rng: &rng)
         }
         encoderNorm = c.normPlacement == .pre ? LayerNorm(c.modelDim, bias: c.bias) : nil
         decoderNorm = c.normPlacement == .pre ? LayerNorm(c.modelDim, bias: c.bias) : nil
-        positions = Self.sinusoidalPositions(length: c.maxLength, dim: c.modelDim)
-        for (_, p) in namedParameters() where p.rank == 2 && p !== embedding.weight {
+        positions = c.positions == .sinusoidal ? Self.sinusoidalPositions(length: c.maxLength, dim: c.modelDim) : nil
+        for (name, p) in namedParameters() where p.rank == 2 && p !== embedding.weight && !name.contains(".positionBias.") {
             let bound = (6 / Float(p.shape[0] + p.shape[1])).squareRoot()
             p.copyValues(from: Tensor.uniform(p.shape, low: -bound, high: bound, rng: &rng))
         }
@@ -73,11 +82,12 @@ public final class EncoderDecoder: Module {
         return t
     }
 
-    /// Token embeddings × √C plus the positions starting at `offset`, then dropout: ids [B, T] → [B, T, C].
+    /// Token embeddings × √C plus the positions starting at `offset` (if any), then dropout:
+    /// ids [B, T] → [B, T, C].
     func embed(_ ids: [Int32], batch: Int, length: Int, offset: Int = 0, context: ForwardContext) -> Tensor {
         precondition(offset + length <= config.maxLength, "sequence of \(offset + length) tokens exceeds maxLength \(config.maxLength)")
-        let x = embedding(ids, shape: [batch, length]) * Float(config.modelDim).squareRoot()
-            + positions.sliced(offset..<(offset + length), along: 0)
+        var x = embedding(ids, shape: [batch, length]) * Float(config.modelDim).squareRoot()
+        if let positions { x = x + positions.sliced(offset..<(offset + length), along: 0) }
         return context.dropout(x, config.dropout)
     }
 

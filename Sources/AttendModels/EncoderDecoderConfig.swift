@@ -5,7 +5,8 @@ import AttendNN
 public struct EncoderDecoderConfig: Codable, Equatable, Sendable {
     /// Size of the joint source/target vocabulary (one embedding shared by both sides and the output).
     public var vocabSize: Int
-    /// Longest source or target sequence in tokens (size of the sinusoidal position table).
+    /// Longest source or target sequence in tokens (size of the sinusoidal position table; still the
+    /// length limit when `positions` is `.none`).
     public var maxLength: Int
     /// Width of the residual stream (the paper's d_model).
     public var modelDim: Int
@@ -37,6 +38,24 @@ public struct EncoderDecoderConfig: Codable, Equatable, Sendable {
     public var bosID: Int32
     /// Token id that ends every source and target sequence.
     public var eosID: Int32
+    /// Absolute positions added to the token embeddings: `.sinusoidal` (the paper, §3.5) or `.none`
+    /// (order then comes only from `positionBias`; `.learned` is a decoder-only option).
+    public var positions: AbsolutePositions = .sinusoidal
+    /// Relative-position score bias in both self-attention roles (softmax only). The encoder gets the
+    /// bidirectional variant — `.t5` becomes T5's bidirectional buckets, log-/lin-type and ALiBi use the
+    /// symmetric lag τ = |t − s| + 1 — and the decoder the causal one. Cross-attention never has one:
+    /// source and target positions are two different sequences, so "how far apart" a target token
+    /// and a source token are is not defined (the paper's and T5's cross-attention have no bias either).
+    public var positionBias: PositionBias = .none
+    /// T5 bucket count (encoder and decoder self-attention).
+    public var positionBuckets = 32
+    /// Lag where T5's log-spaced buckets end.
+    public var positionMaxDistance = 128
+    /// false: W_Q = W_K = 0 in the encoder and decoder self-attention, whose scores then come from the
+    /// position bias alone (dot-product-free, Wang & E 2024). Cross-attention always keeps its dot
+    /// product: with no relative position between source and target, a bias-only cross-attention
+    /// would weigh every source token the same and the decoder could not read the source.
+    public var dotProduct = true
 
     /// A configuration; defaults are the Tatoeba preset (width 256, 4 heads, 3+3 layers, FFN 4·width, dropout 0.1, post-LN, softmax attention, ReLU, BPE special ids).
     public init(vocabSize: Int, maxLength: Int = 256, modelDim: Int = 256, numHeads: Int = 4,
@@ -78,7 +97,7 @@ public struct EncoderDecoderConfig: Codable, Equatable, Sendable {
         if modelDim % numHeads != 0 {
             throw ConfigError.invalid(field: "numHeads", message: "must divide modelDim (\(modelDim)); \(numHeads) does not — try a divisor such as \(ModelConfig.divisors(of: modelDim).map(String.init).joined(separator: ", "))")
         }
-        if modelDim % 2 != 0 {
+        if positions == .sinusoidal && modelDim % 2 != 0 {
             throw ConfigError.invalid(field: "modelDim", message: "must be even for sinusoidal positions, got \(modelDim)")
         }
         if !(dropout >= 0 && dropout < 1) {
@@ -95,5 +114,72 @@ public struct EncoderDecoderConfig: Codable, Equatable, Sendable {
         for (name, id) in [("padID", padID), ("bosID", bosID), ("eosID", eosID)] where id < 0 || Int(id) >= vocabSize {
             throw ConfigError.invalid(field: name, message: "must be a token id below vocabSize (\(vocabSize)), got \(id)")
         }
+        try validatePositions()
+    }
+
+    /// Checks positions, the relative-position bias and the dot product against the attention kinds.
+    func validatePositions() throws {
+        if positions == .learned {
+            throw ConfigError.invalid(field: "positions", message: "learned positions are a decoder-only option; the encoder–decoder model takes sinusoidal (the paper) or none (with --position-bias)")
+        }
+        if positionBias != .none {
+            if positionBias.isBidirectionalOnly {
+                throw ConfigError.invalid(field: "positionBias", message: "\(positionBias.rawValue) would put bidirectional buckets in the causal decoder — use t5: the encoder gets T5's bidirectional buckets and the decoder the causal ones")
+            }
+            for (role, kind) in [("encoderAttention", encoderAttention), ("decoderAttention", decoderAttention)] where kind != .softmax {
+                throw ConfigError.invalid(field: "positionBias", message: "\(positionBias.rawValue) is an additive softmax score bias in the encoder and decoder self-attention, but \(role) is \(kind.rawValue) — use softmax there (--\(role == "encoderAttention" ? "encoder" : "decoder")-attention softmax), or --position-bias none")
+            }
+        }
+        if !dotProduct && positionBias == .none {
+            throw ConfigError.invalid(field: "dotProduct", message: "false needs a position bias (the self-attention scores come from it alone; without one every key weighs the same) — add --position-bias log-type, lin-type, t5 or alibi, or use --dot-product true")
+        }
+        if positions == .none && positionBias == .none {
+            throw ConfigError.invalid(field: "positions", message: "none without a position bias leaves the encoder blind to word order (its self-attention is permutation-invariant) — add --position-bias log-type, lin-type, t5 or alibi, or use --positions sinusoidal")
+        }
+        if positionBias == .t5 {
+            if positionBuckets < 4 {
+                throw ConfigError.invalid(field: "positionBuckets", message: "must be at least 4, got \(positionBuckets)")
+            }
+            if positionMaxDistance <= positionBuckets / 2 {
+                throw ConfigError.invalid(field: "positionMaxDistance", message: "must exceed positionBuckets / 2 = \(positionBuckets / 2) (the exact buckets), got \(positionMaxDistance)")
+            }
+        }
+    }
+
+    /// Settings of the encoder self-attention: the bidirectional variant of `positionBias`.
+    public var encoderAttentionSettings: AttentionSettings {
+        AttentionSettings(positionBias: positionBias == .t5 ? .t5Bidirectional : positionBias, positionBuckets: positionBuckets,
+                          positionMaxDistance: positionMaxDistance, dotProduct: dotProduct)
+    }
+
+    /// Settings of the decoder self-attention: the causal variant of `positionBias`.
+    public var decoderAttentionSettings: AttentionSettings {
+        AttentionSettings(positionBias: positionBias, positionBuckets: positionBuckets, positionMaxDistance: positionMaxDistance,
+                          dotProduct: dotProduct)
+    }
+}
+
+extension EncoderDecoderConfig {
+    /// Decodes a config (config.json or a checkpoint's `modelConfig`); keys added after the first
+    /// release (positions, position bias, dot product) are optional and default to the paper's
+    /// model, so older run folders and checkpoints still load.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(vocabSize: try c.decode(Int.self, forKey: .vocabSize), maxLength: try c.decode(Int.self, forKey: .maxLength),
+                  modelDim: try c.decode(Int.self, forKey: .modelDim), numHeads: try c.decode(Int.self, forKey: .numHeads),
+                  numEncoderLayers: try c.decode(Int.self, forKey: .numEncoderLayers),
+                  numDecoderLayers: try c.decode(Int.self, forKey: .numDecoderLayers),
+                  hiddenDim: try c.decode(Int.self, forKey: .hiddenDim), dropout: try c.decode(Float.self, forKey: .dropout),
+                  bias: try c.decode(Bool.self, forKey: .bias), normPlacement: try c.decode(NormPlacement.self, forKey: .normPlacement),
+                  encoderAttention: try c.decode(AttentionKind.self, forKey: .encoderAttention),
+                  decoderAttention: try c.decode(AttentionKind.self, forKey: .decoderAttention),
+                  crossAttention: try c.decode(AttentionKind.self, forKey: .crossAttention),
+                  activation: try c.decode(Activation.self, forKey: .activation), padID: try c.decode(Int32.self, forKey: .padID),
+                  bosID: try c.decode(Int32.self, forKey: .bosID), eosID: try c.decode(Int32.self, forKey: .eosID))
+        positions = try c.decodeIfPresent(AbsolutePositions.self, forKey: .positions) ?? .sinusoidal
+        positionBias = try c.decodeIfPresent(PositionBias.self, forKey: .positionBias) ?? .none
+        positionBuckets = try c.decodeIfPresent(Int.self, forKey: .positionBuckets) ?? 32
+        positionMaxDistance = try c.decodeIfPresent(Int.self, forKey: .positionMaxDistance) ?? 128
+        dotProduct = try c.decodeIfPresent(Bool.self, forKey: .dotProduct) ?? true
     }
 }

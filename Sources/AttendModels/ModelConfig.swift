@@ -64,6 +64,9 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         if !(dropout >= 0 && dropout < 1) {
             throw ConfigError.invalid(field: "dropout", message: "must be in [0, 1), got \(dropout)")
         }
+        if positions == .sinusoidal {
+            throw ConfigError.invalid(field: "positions", message: "sinusoidal positions are an encoder–decoder option; the decoder-only model takes learned or none")
+        }
         try validateAttentionSettings()
     }
 
@@ -124,9 +127,12 @@ extension ModelConfig {
 
 /// Absolute position information added to the token embeddings.
 public enum AbsolutePositions: String, Codable, CaseIterable, Sendable {
-    /// A learned table [contextLength, modelDim] (GPT-2).
+    /// A learned table [contextLength, modelDim] (GPT-2; decoder-only models).
     case learned
-    /// None: the model sees order only through causal masking and any relative-position bias.
+    /// The fixed sin/cos table of Vaswani et al. (2017, §3.5) (encoder–decoder models).
+    case sinusoidal
+    /// None: the model sees order only through causal masking and any relative-position bias (both
+    /// model types).
     case none
 }
 

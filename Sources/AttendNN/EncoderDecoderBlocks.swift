@@ -2,8 +2,11 @@ import AttendKernels
 import AttendTensor
 
 /// Self-attention through a `MultiHeadAttention`'s projections with a mask that may carry key
-/// padding for every kind (see `maskedAttention`): x [B, T, C] → [B, T, C].
+/// padding for every kind (see `maskedAttention`): x [B, T, C] → [B, T, C]. A layer with a
+/// relative-position bias (softmax only) runs its own biased mechanism, whose fused kernel takes
+/// the key-padding mask directly.
 func paddedSelfAttention(_ attention: MultiHeadAttention, _ x: Tensor, mask: AttentionMask) -> Tensor {
+    if attention.positionBias != nil { return attention(x, mask: mask) }
     let fused = attention.qkv(x)
     let h = attention.numHeads
     let q = fused.splitHeads(numHeads: h, chunk: 0, of: 3)
@@ -30,10 +33,14 @@ public final class EncoderBlock: Module {
     public let dropout: Float
 
     /// Builds the block with weights drawn from `rng` (the encoder–decoder model re-initialises them).
-    public init(modelDim: Int, numHeads: Int, hiddenDim: Int, attention kind: AttentionKind, activation: Activation,
-                bias: Bool, placement: NormPlacement, dropout: Float, rng: inout RandomGenerator) {
+    /// `settings` adds a relative-position bias (use a bidirectional one: T5's `.t5Bidirectional`,
+    /// or log-/lin-type/ALiBi, which are symmetric in the lag) or dot-product-free attention; both
+    /// need `kind == .softmax`.
+    public init(modelDim: Int, numHeads: Int, hiddenDim: Int, attention kind: AttentionKind, settings: AttentionSettings = .init(),
+                activation: Activation, bias: Bool, placement: NormPlacement, dropout: Float, rng: inout RandomGenerator) {
         norm1 = LayerNorm(modelDim, bias: bias)
-        attention = MultiHeadAttention(modelDim: modelDim, numHeads: numHeads, kind: kind, bias: bias, outputStd: 0.02, rng: &rng)
+        attention = MultiHeadAttention(modelDim: modelDim, numHeads: numHeads, kind: kind, bias: bias, outputStd: 0.02,
+                                       settings: settings, rng: &rng)
         norm2 = LayerNorm(modelDim, bias: bias)
         feedForward = FeedForward(modelDim: modelDim, hiddenDim: hiddenDim, activation: activation, bias: bias, outputStd: 0.02, rng: &rng)
         self.placement = placement
@@ -60,11 +67,13 @@ public final class EncoderBlock: Module {
 }
 
 /// The recurrent state of a decoder's causal self-attention for incremental decoding: a key–value
-/// cache (softmax), the (S, Z) sums (linear kinds) or a key–value cache with per-lag sums (causal
-/// correlation); rows can be reordered for beam search.
+/// cache (softmax; with a relative-position bias, the cache of `RelativePositionAttention`, whose
+/// step adds bias row t), the (S, Z) sums (linear kinds) or a key–value cache with per-lag sums
+/// (causal correlation); rows can be reordered for beam search.
 public struct SelfAttentionCache {
     enum Body {
         case softmax(SoftmaxAttention, SoftmaxAttention.KeyValueCache)
+        case relative(RelativePositionAttention, RelativePositionAttention.State)
         case linear(LinearAttention, LinearAttention.State)
         case correlation(CorrelationAttention, CorrelationAttention.State)
     }
@@ -75,6 +84,12 @@ public struct SelfAttentionCache {
     public init(_ attention: MultiHeadAttention, batch: Int) {
         numHeads = attention.numHeads
         let headDim = attention.qkv.weight.shape[1] / attention.numHeads
+        if let bias = attention.positionBias {
+            let m = RelativePositionAttention(bias: bias)
+            body = .relative(m, m.initialState(batch: batch, heads: numHeads, keyDim: attention.settings.dotProduct ? headDim : 0,
+                                               valueDim: headDim))
+            return
+        }
         switch attention.kind.mechanism {
         case let m as SoftmaxAttention:
             body = .softmax(m, m.initialState(batch: batch, heads: numHeads, keyDim: headDim, valueDim: headDim))
@@ -93,6 +108,10 @@ public struct SelfAttentionCache {
         case .softmax(let m, var s):
             let out = m.step(query: query, key: key, value: value, state: &s)
             body = .softmax(m, s)
+            return out
+        case .relative(let m, var s):
+            let out = m.step(query: query, key: key, value: value, state: &s)
+            body = .relative(m, s)
             return out
         case .linear(let m, var s):
             let out = m.step(query: query, key: key, value: value, state: &s)
@@ -114,6 +133,10 @@ public struct SelfAttentionCache {
             s.keys = s.keys.gatheringRows(headRows)
             s.values = s.values.gatheringRows(headRows)
             body = .softmax(m, s)
+        case .relative(let m, var s):
+            s.keys = s.keys.gatheringRows(headRows)
+            s.values = s.values.gatheringRows(headRows)
+            body = .relative(m, s)
         case .linear(let m, var s):
             s.sums = s.sums.gatheringRows(headRows)
             s.normalizer = s.normalizer.gatheringRows(headRows)
@@ -149,11 +172,15 @@ public final class DecoderBlock: Module {
     public let dropout: Float
 
     /// Builds the block with weights drawn from `rng` (the encoder–decoder model re-initialises them).
+    /// `selfSettings` adds a causal relative-position bias or dot-product-free attention to the
+    /// self-attention (softmax only); cross-attention has neither (see `EncoderDecoderConfig.positionBias`).
     public init(modelDim: Int, numHeads: Int, hiddenDim: Int, selfAttention selfKind: AttentionKind,
-                crossAttention crossKind: AttentionKind, activation: Activation, bias: Bool,
-                placement: NormPlacement, dropout: Float, rng: inout RandomGenerator) {
+                selfSettings: AttentionSettings = .init(), crossAttention crossKind: AttentionKind, activation: Activation,
+                bias: Bool, placement: NormPlacement, dropout: Float, rng: inout RandomGenerator) {
+        precondition(!selfSettings.positionBias.isBidirectionalOnly, "the decoder self-attention is causal: use a causal position bias")
         norm1 = LayerNorm(modelDim, bias: bias)
-        selfAttention = MultiHeadAttention(modelDim: modelDim, numHeads: numHeads, kind: selfKind, bias: bias, outputStd: 0.02, rng: &rng)
+        selfAttention = MultiHeadAttention(modelDim: modelDim, numHeads: numHeads, kind: selfKind, bias: bias, outputStd: 0.02,
+                                           settings: selfSettings, rng: &rng)
         norm2 = LayerNorm(modelDim, bias: bias)
         crossAttention = CrossAttention(modelDim: modelDim, numHeads: numHeads, kind: crossKind, bias: bias, rng: &rng)
         norm3 = LayerNorm(modelDim, bias: bias)
@@ -187,8 +214,14 @@ public final class DecoderBlock: Module {
         let (b, c) = (x.shape[0], x.shape[2])
         let h = selfAttention.numHeads, d = c / h
         let fused = selfAttention.qkv(x)
-        func part(_ i: Int) -> Tensor { fused.splitHeads(numHeads: h, chunk: i, of: 3).reshaped([b, h, d]) }
-        let mixed = cache.step(query: part(0), key: part(1), value: part(2))
+        let mixed: Tensor
+        if selfAttention.settings.dotProduct {
+            func part(_ i: Int) -> Tensor { fused.splitHeads(numHeads: h, chunk: i, of: 3).reshaped([b, h, d]) }
+            mixed = cache.step(query: part(0), key: part(1), value: part(2))
+        } else {  // dot-product-free: `qkv` projects only values; Q and K have width 0
+            let empty = Tensor.zeros([b, h, 0])
+            mixed = cache.step(query: empty, key: empty, value: fused.splitHeads(numHeads: h).reshaped([b, h, d]))
+        }
         return selfAttention.output(mixed.reshaped([b, h, 1, d]).mergeHeads())
     }
 

@@ -52,12 +52,12 @@ struct Train: ParsableCommand {
     @Option(help: "pre (GPT-2) or post (2017 paper) layer norm.") var normPlacement: NormPlacement?
     @Option(help: "Attention mechanism: \(AttentionKind.allCases.map(\.rawValue).joined(separator: ", ")).") var attention: AttentionKind?
     @Option(help: "gelu, relu or silu.") var activation: Activation?
-    @Option(help: "Absolute positions: learned (a position table) or none (e.g. with --position-bias).") var positions: AbsolutePositions?
-    @Option(help: "Relative-position score bias (softmax attention): \(PositionBias.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(help: "Absolute positions: learned (language model, default), sinusoidal (translation, default) or none (with --position-bias).") var positions: AbsolutePositions?
+    @Option(help: "Relative-position score bias (softmax attention; with --task, in the encoder and decoder self-attention, t5 giving the encoder bidirectional buckets): \(PositionBias.allCases.map(\.rawValue).joined(separator: ", ")).")
     var positionBias: PositionBias?
     @Option(help: "T5 bucket count (default 32).") var positionBuckets: Int?
     @Option(help: "Lag where T5's log-spaced buckets end (default 128).") var positionMaxDistance: Int?
-    @Option(help: "false: W_Q = W_K = 0, scores from the position bias alone (dot-product-free attention).") var dotProduct: Bool?
+    @Option(help: "false: W_Q = W_K = 0, scores from the position bias alone (dot-product-free attention; with --task, self-attention only).") var dotProduct: Bool?
     @Option(help: "FAVOR+ random features per head (linear-favor, default 64).") var favorFeatures: Int?
     @Option(help: "Seed of the FAVOR+ random directions (default 0).") var favorSeed: UInt64?
     @Option(help: "Redraw the FAVOR+ directions every forward pass and generated sequence (true/false).") var favorRedraw: Bool?
