@@ -66,41 +66,6 @@ extension Tensor {
     /// queries: [B, H, T, D]; keys: [B, H, S, D]; values: [B, H, S, Dv] → [B, H, T, Dv].
     public static func flashAttention(queries q: Tensor, keys k: Tensor, values v: Tensor,
                                       mask: AttentionMask, scale: Float? = nil) -> Tensor {
-        precondition(q.rank == 4 && k.rank == 4 && v.rank == 4, "attention expects [B, H, T, D] tensors")
-        let (b, h, t, d) = (q.shape[0], q.shape[1], q.shape[2], q.shape[3])
-        let s = k.shape[2], dv = v.shape[3]
-        precondition(k.shape == [b, h, s, d] && v.shape == [b, h, s, dv],
-                     "attention shapes differ: q \(q.shape), k \(k.shape), v \(v.shape)")
-        if let lengths = mask.keyLengths { precondition(lengths.count == b, "keyLengths needs one entry per batch element") }
-        let sc = scale ?? 1 / Float(d).squareRoot()
-        let out = Tensor(uninitializedShape: [b, h, t, dv])
-        let lse = Tensor(uninitializedShape: [b * h, t])
-        let lengths = mask.keyLengths
-        func withLengths<R>(_ body: (UnsafePointer<Int32>?) -> R) -> R {
-            if let lengths { return lengths.withUnsafeBufferPointer { body($0.baseAddress!) } }
-            return body(nil)
-        }
-        withLengths { kl in
-            flashAttentionForward(queries: q.pointer, keys: k.pointer, values: v.pointer, output: out.pointer,
-                                  logSumExp: lse.pointer, batchHeads: b * h, queryLength: t, keyLength: s,
-                                  headDim: d, valueDim: dv, scale: sc, causal: mask.causal, keyLengths: kl, headsPerBatch: h)
-        }
-        if needsGrad(q, k, v) {
-            out.record { g in
-                let dq = Tensor(uninitializedShape: q.shape), dk = Tensor(uninitializedShape: k.shape)
-                let dvT = Tensor(uninitializedShape: v.shape)
-                withLengths { kl in
-                    flashAttentionBackward(queries: q.pointer, keys: k.pointer, values: v.pointer, output: out.pointer,
-                                           logSumExp: lse.pointer, dOutput: g.pointer, dQueries: dq.pointer,
-                                           dKeys: dk.pointer, dValues: dvT.pointer, batchHeads: b * h, queryLength: t,
-                                           keyLength: s, headDim: d, valueDim: dv, scale: sc, causal: mask.causal,
-                                           keyLengths: kl, headsPerBatch: h)
-                }
-                q.accumulateGrad(taking: dq)
-                k.accumulateGrad(taking: dk)
-                v.accumulateGrad(taking: dvT)
-            }
-        }
-        return out
+        flashAttention(queries: q, keys: k, values: v, bias: nil, mask: mask, scale: scale)
     }
 }

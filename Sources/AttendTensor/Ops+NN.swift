@@ -108,16 +108,23 @@ extension Tensor {
         let cols = logits.shape.last ?? 1, rows = logits.count / max(cols, 1)
         precondition(targets.count == rows, "crossEntropy: \(targets.count) targets for \(rows) rows")
         precondition(targets.allSatisfy { $0 < Int32(cols) }, "crossEntropy: target outside \(cols) classes")
+        return fusedLoss(logits: logits, targets: targets) { t, dLogits in
+            AttendKernels.crossEntropy(logits: logits.pointer, targets: t, rows: rows, cols: cols, dLogits: dLogits)
+        }
+    }
+
+    /// The shape shared by the fused losses from logits: `kernel(targets, dLogits)` returns the mean
+    /// loss and, when logits need a gradient, writes dL/dz into `dLogits`; the pullback scales it by
+    /// the incoming dL and hands the buffer to `logits`. Returns a scalar tensor of shape [].
+    static func fusedLoss(logits: Tensor, targets: [Int32],
+                          _ kernel: (UnsafePointer<Int32>, UnsafeMutablePointer<Float>?) -> Float) -> Tensor {
         let recording = needsGrad(logits)
         let dLogits = recording ? Tensor(uninitializedShape: logits.shape) : nil
-        let loss = targets.withUnsafeBufferPointer { t in
-            AttendKernels.crossEntropy(logits: logits.pointer, targets: t.baseAddress!, rows: rows, cols: cols,
-                                       dLogits: dLogits?.pointer)
-        }
+        let loss = targets.withUnsafeBufferPointer { kernel($0.baseAddress!, dLogits?.pointer) }
         let out = Tensor(repeating: loss, shape: [])
         if recording, let dLogits {
             out.record { g in
-                // L = mean −log softmax(z)[y]  →  dz = (softmax(z) − onehot(y))/n · dL
+                // dz = (softmax(z) − target distribution)/n · dL
                 let s = g.pointer[0]
                 if s != 1 { scale(dLogits.pointer, by: s, dLogits.pointer, count: dLogits.count) }
                 logits.accumulateGrad(taking: dLogits)

@@ -15,16 +15,19 @@ extension Tensor {
     /// 1/√D (0 when D = 0). Gradients flow to Q, K, V and to R (dR = Σ_batch dS, by lag also summed
     /// along diagonals). Memory: the flash kernels' O(T) per head plus R and dR (one more dR-sized
     /// buffer per extra thread), independent of the batch size.
-    public static func flashAttention(queries q: Tensor, keys k: Tensor, values v: Tensor, bias: Tensor,
+    /// With `bias` nil this is `flashAttention(queries:keys:values:mask:scale:)` (that op calls this one).
+    public static func flashAttention(queries q: Tensor, keys k: Tensor, values v: Tensor, bias: Tensor?,
                                       mask: AttentionMask, scale: Float? = nil) -> Tensor {
         precondition(q.rank == 4 && k.rank == 4 && v.rank == 4, "attention expects [B, H, T, D] tensors")
         let (b, h, t, d) = (q.shape[0], q.shape[1], q.shape[2], q.shape[3])
         let s = k.shape[2], dv = v.shape[3]
         precondition(k.shape == [b, h, s, d] && v.shape == [b, h, s, dv],
                      "attention shapes differ: q \(q.shape), k \(k.shape), v \(v.shape)")
-        precondition(bias.shape == [h, t, s] || bias.shape == [h, t + s - 1],
-                     "attention bias must be [H, T, S] = [\(h), \(t), \(s)] or by lag [H, T + S − 1] = [\(h), \(t + s - 1)], got \(bias.shape)")
-        let layout: AttentionBiasLayout = bias.rank == 3 ? .full : .byLag
+        if let bias {
+            precondition(bias.shape == [h, t, s] || bias.shape == [h, t + s - 1],
+                         "attention bias must be [H, T, S] = [\(h), \(t), \(s)] or by lag [H, T + S − 1] = [\(h), \(t + s - 1)], got \(bias.shape)")
+        }
+        let layout: AttentionBiasLayout = bias?.rank == 2 ? .byLag : .full
         if let lengths = mask.keyLengths { precondition(lengths.count == b, "keyLengths needs one entry per batch element") }
         let lengths = mask.keyLengths
         func withLengths<R>(_ body: (UnsafePointer<Int32>?) -> R) -> R {
@@ -38,25 +41,25 @@ extension Tensor {
             flashAttentionForward(queries: q.pointer, keys: k.pointer, values: v.pointer, output: out.pointer,
                                   logSumExp: lse.pointer, batchHeads: b * h, queryLength: t, keyLength: s,
                                   headDim: d, valueDim: dv, scale: sc, causal: mask.causal, keyLengths: kl,
-                                  headsPerBatch: h, bias: bias.pointer, biasLayout: layout)
+                                  headsPerBatch: h, bias: bias?.pointer, biasLayout: layout)
         }
-        if needsGrad(q, k, v, bias) {
+        if needsGrad(q, k, v) || bias.map({ needsGrad($0) }) == true {
             out.record { g in
                 let dq = Tensor(uninitializedShape: q.shape), dk = Tensor(uninitializedShape: k.shape)
                 let dvT = Tensor(uninitializedShape: v.shape)
-                let dBias = bias.requiresGrad ? Tensor(uninitializedShape: bias.shape) : nil
+                let dBias = bias.flatMap { $0.requiresGrad ? Tensor(uninitializedShape: $0.shape) : nil }
                 withLengths { kl in
                     flashAttentionBackward(queries: q.pointer, keys: k.pointer, values: v.pointer, output: out.pointer,
                                            logSumExp: lse.pointer, dOutput: g.pointer, dQueries: dq.pointer,
                                            dKeys: dk.pointer, dValues: dvT.pointer, batchHeads: b * h, queryLength: t,
                                            keyLength: s, headDim: d, valueDim: dv, scale: sc, causal: mask.causal,
-                                           keyLengths: kl, headsPerBatch: h, bias: bias.pointer, dBias: dBias?.pointer,
+                                           keyLengths: kl, headsPerBatch: h, bias: bias?.pointer, dBias: dBias?.pointer,
                                            biasLayout: layout)
                 }
                 q.accumulateGrad(taking: dq)
                 k.accumulateGrad(taking: dk)
                 v.accumulateGrad(taking: dvT)
-                if let dBias { bias.accumulateGrad(taking: dBias) }
+                if let bias, let dBias { bias.accumulateGrad(taking: dBias) }
             }
         }
         return out
