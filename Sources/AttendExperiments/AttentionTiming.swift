@@ -36,12 +36,13 @@ public enum AttentionTiming {
 
     /// Mean milliseconds per generated token (all `batch` sequences advance one position) after `context`
     /// positions, with the mechanism's recurrent state, for a 4-layer width-256 model (bench shape).
-    public static func generationStep(kind: AttentionKind, batch: Int, context: Int, tokens: Int) throws -> Double {
+    public static func generationStep(kind: AttentionKind, batch: Int, context: Int, tokens: Int,
+                                      precision: WeightPrecision = .float32) throws -> Double {
         var rng = RandomGenerator(seed: 2)
         let config = ModelConfig(vocabSize: 256, contextLength: context + tokens + 1, modelDim: 256, numHeads: 8, numLayers: 4, attention: kind)
         let model = try DecoderOnly(config, rng: &rng)
         return try withoutGradients {
-            let stepper = try model.makeStepper(batch: batch)
+            let stepper = try model.makeStepper(batch: batch, precision: precision)
             let ids = [Int32](repeating: 7, count: batch)
             for _ in 0..<context { _ = stepper.step(ids) }
             let start = DispatchTime.now().uptimeNanoseconds

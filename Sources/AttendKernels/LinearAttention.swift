@@ -130,7 +130,9 @@ public func linearAttentionStep(query q: UnsafePointer<Float>, key k: UnsafePoin
                                 normalizerState z: UnsafeMutablePointer<Float>, output o: UnsafeMutablePointer<Float>,
                                 batchHeads bh: Int, featureDim m: Int, valueDim dv: Int, epsilon: Float = 1e-6) {
     precondition(bh >= 0 && m >= 1 && dv >= 1, "linearAttentionStep: bad shape")
-    parallelChunks(bh, work: bh * m * dv * 4) { range in
+    // Memory-bound at generation time: the M×Dv state of every head is read and written once, and
+    // between tokens the weight stream has evicted it to L3 — so split from ~64 KB of state.
+    parallelChunks(bh, work: bh * m * dv * 16) { range in
         for h in range {
             let qh = q + h * m, kh = k + h * m, vh = v + h * dv, oh = o + h * dv
             let sh = state + h * m * dv, zh = z + h * m

@@ -1,3 +1,4 @@
+import AttendKernels
 import AttendNN
 import AttendTensor
 
@@ -53,7 +54,7 @@ public final class DecoderOnly: Module {
         x = context.dropout(x, config.dropout)
         for block in blocks { x = block(x, mask: .causal, context: context) }
         x = finalNorm(x)
-        return Tensor.linear(x, weight: head?.weight ?? tokenEmbedding.weight)
+        return Tensor.linear(x, weight: headWeight)
     }
 
     /// Mean next-token cross-entropy of `inputs` predicting `targets` (both [B, T]).
@@ -62,40 +63,70 @@ public final class DecoderOnly: Module {
     }
 
     /// Recurrent inference state: one attention state per block, advanced one position per `step`.
+    ///
+    /// A step runs the kernels directly on a residual-stream buffer and preallocated scratch
+    /// (`StepScratch`); only the attention core sees tensors. With `WeightPrecision.bfloat16` the weight
+    /// matrices are read from bfloat16 copies taken when the stepper is made.
     public final class Stepper {
         let model: DecoderOnly
         let attention: [AttentionStepper]
         let batch: Int
+        let scratch: StepScratch
+        /// The residual stream [B, C] of the position being processed.
+        private let stream: UnsafeMutablePointer<Float>
         /// Positions consumed so far.
         public private(set) var position = 0
 
-        init(model: DecoderOnly, batch: Int) {
+        /// How the weight matrices are read.
+        public let precision: WeightPrecision
+
+        init(model: DecoderOnly, batch: Int, precision: WeightPrecision) {
             self.model = model
             self.batch = batch
+            self.precision = precision
             attention = model.blocks.map { $0.attention.makeStepper(batch: batch) }
+            scratch = StepScratch(batch: batch, modelDim: model.config.modelDim, hiddenDim: model.config.hiddenDim)
+            for block in model.blocks { block.prepareStep(precision, in: scratch) }
+            if precision == .bfloat16 { scratch.useBFloat16(for: model.headWeight) }
+            stream = .allocate(capacity: batch * model.config.modelDim)
         }
+
+        deinit { stream.deallocate() }
 
         /// Feeds one token per sequence (`tokens.count == batch`) at the next position; returns the
         /// next-token logits [batch · vocab], equal to the parallel form's last row.
         public func step(_ tokens: [Int32]) -> [Float] {
             precondition(tokens.count == batch, "step expects one token per sequence")
             precondition(position < model.config.contextLength, "position \(position) is past contextLength")
-            var x = model.tokenEmbedding(tokens, shape: [batch, 1])
-            if let table = model.positionEmbedding { x = x + table([Int32(position)], shape: [1]) }
-            for (block, stepper) in zip(model.blocks, attention) { x = block.step(x, stepper: stepper) }
-            x = model.finalNorm(x)
-            let logits = Tensor.linear(x, weight: model.head?.weight ?? model.tokenEmbedding.weight)
+            let (c, vocab) = (model.config.modelDim, model.config.vocabSize)
+            let table = model.tokenEmbedding.weight.pointer
+            for (r, id) in tokens.enumerated() {
+                precondition(id >= 0 && Int(id) < vocab, "token id \(id) outside vocabulary of \(vocab)")
+                (stream + r * c).update(from: table + Int(id) * c, count: c)
+                if let positions = model.positionEmbedding {
+                    add(stream + r * c, positions.weight.pointer + position * c, stream + r * c, count: c)
+                }
+            }
+            for (block, stepper) in zip(model.blocks, attention) { block.step(stream, stepper: stepper, scratch: scratch) }
+            model.finalNorm.apply(stream, rows: batch, into: stream, scratch: scratch)
             position += 1
-            return logits.scalars
+            return [Float](unsafeUninitializedCapacity: batch * vocab) { logits, filled in
+                scratch.multiply(stream, by: model.headWeight, into: logits.baseAddress!)
+                filled = batch * vocab
+            }
         }
     }
 
-    /// A fresh recurrent inference state for `batch` sequences; throws `AttentionError.noRecurrentForm`
-    /// for an attention kind without a recurrent form (`correlation-as-written`).
-    public func makeStepper(batch: Int) throws -> Stepper {
+    /// A fresh recurrent inference state for `batch` sequences, reading the weight matrices in
+    /// `precision`; throws `AttentionError.noRecurrentForm` for an attention kind without a recurrent
+    /// form (`correlation-as-written`).
+    public func makeStepper(batch: Int, precision: WeightPrecision = .float32) throws -> Stepper {
         try config.attention.requireRecurrentForm()
-        return Stepper(model: self, batch: batch)
+        return Stepper(model: self, batch: batch, precision: precision)
     }
+
+    /// The output projection [vocab, modelDim]: the head, or the token embedding when tied.
+    var headWeight: Tensor { head?.weight ?? tokenEmbedding.weight }
 
     /// Parameters that get weight decay: matrices and embeddings (rank ≥ 2), not biases or norms (nanoGPT),
     /// nor relative-position parameters (a T5 bucket table is a per-head bias, not a weight matrix).

@@ -21,14 +21,14 @@ extension DecoderOnly {
     /// attention): each token costs one step through the model. Past `contextLength` positions the
     /// learned position table runs out, so the window is cropped to the last `contextLength` tokens
     /// and recomputed in parallel form, as nanoGPT does. Throws `AttentionError.noRecurrentForm` for a
-    /// kind without a recurrent form.
-    public func generate(prompt: [Int32], count: Int, options: SamplingOptions, rng: inout RandomGenerator,
-                         emit: (Int32) -> Void) throws -> [Int32] {
+    /// kind without a recurrent form. `precision` selects how the stepper reads the weight matrices.
+    public func generate(prompt: [Int32], count: Int, options: SamplingOptions, precision: WeightPrecision = .float32,
+                         rng: inout RandomGenerator, emit: (Int32) -> Void) throws -> [Int32] {
         precondition(!prompt.isEmpty, "generate needs a non-empty prompt")
         var tokens = prompt
         let v = config.vocabSize
         try withoutGradients {
-            let stepper = try makeStepper(batch: 1)
+            let stepper = try makeStepper(batch: 1, precision: precision)
             var logits: [Float] = []
             for token in prompt.prefix(config.contextLength) { logits = stepper.step([token]) }
             for _ in 0..<count {

@@ -187,15 +187,4 @@ public final class MultiHeadAttention: Module {
         return AttentionStepper(mechanism(), batch: batch, heads: numHeads,
                                 keyDim: settings.dotProduct ? headDim : 0, valueDim: headDim)
     }
-
-    /// One generation step: x [B, 1, C] (the newest position) → [B, 1, C], equal to the last row of
-    /// the causal parallel form over the whole prefix.
-    public func step(_ x: Tensor, stepper: AttentionStepper) -> Tensor {
-        let (b, c) = (x.shape[0], x.shape[2])
-        let d = c / numHeads
-        let (q, k, v) = project(x)
-        let mixed = stepper(query: q.reshaped([b, numHeads, q.shape[3]]), key: k.reshaped([b, numHeads, k.shape[3]]),
-                            value: v.reshaped([b, numHeads, d]))
-        return output(mixed.reshaped([b, numHeads, 1, d]).mergeHeads())
-    }
 }

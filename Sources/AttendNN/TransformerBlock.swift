@@ -36,18 +36,6 @@ public final class TransformerBlock: Module {
         [("norm1", norm1), ("attention", attention), ("norm2", norm2), ("feedForward", feedForward)]
     }
 
-    /// One generation step for the newest position x [B, 1, C] (inference; dropout off).
-    public func step(_ x: Tensor, stepper: AttentionStepper) -> Tensor {
-        switch placement {
-        case .pre:
-            let h = x + attention.step(norm1(x), stepper: stepper)
-            return h + feedForward(norm2(h))
-        case .post:
-            let h = norm1(x + attention.step(x, stepper: stepper))
-            return norm2(h + feedForward(h))
-        }
-    }
-
     /// x [B, T, C] → [B, T, C].
     public func callAsFunction(_ x: Tensor, mask: AttentionMask, context: ForwardContext) -> Tensor {
         switch placement {

@@ -15,6 +15,7 @@ extension Bench {
         @Option(help: "Batch sizes for the generation benchmark.") var batches: String = "1,64"
         @Option(help: "Tokens timed per generation measurement.") var tokens: Int = 32
         @Option(help: "Folder for attention.csv, generation.csv and the SVG plots.") var out: String = "bench-attention"
+        @Option(help: "Weight precisions for the generation benchmark, comma-separated: fp32, bf16.") var weights: String = "fp32"
         @Flag(help: "Skip the generation benchmark.") var noGeneration = false
 
         func parseList(_ s: String, _ name: String) throws -> [Int] {
@@ -31,6 +32,12 @@ extension Bench {
                     throw ValidationError("unknown attention kind '\(name)'; choose from \(AttentionKind.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 return k
+            }
+            let precisions = try weights.split(separator: ",").map { name -> WeightPrecision in
+                guard let p = WeightPrecision(rawValue: String(name)) else {
+                    throw ValidationError("unknown weight precision '\(name)'; choose from \(WeightPrecision.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                return p
             }
             let folder = URL(fileURLWithPath: out)
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -60,23 +67,29 @@ extension Bench {
                                  to: folder.appendingPathComponent("attention-memory.svg"))
 
             if noGeneration { return }
-            var gen = "kind,batch,context,ms_per_token,tokens_per_s\n"
+            var gen = "kind,weights,batch,context,ms_per_token,tokens_per_s\n"
             var genSeries: [String: [(Double, Double)]] = [:]
-            print("kind         batch  context   ms/token   tokens/s")
+            print("kind         weights  batch  context   ms/token   tokens/s")
             for kind in kindList {
                 if !kind.supportsGeneration {
                     print(kind.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
                           + "  skipped: no recurrent form (its output at t reads later tokens), so it cannot generate")
                     continue
                 }
-                for batch in batchList {
-                    for context in contextList {
-                        let ms = try timeGeneration(kind: kind, batch: batch, context: context)
-                        let rate = Double(batch) * 1000 / ms
-                        gen += "\(kind.rawValue),\(batch),\(context),\(String(format: "%.4f", ms)),\(String(format: "%.1f", rate))\n"
-                        genSeries["\(kind.rawValue) b\(batch)", default: []].append((Double(context), rate))
-                        print(kind.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0) + String(format: " %5d  %7d  %9.3f  %9.0f", batch, context, ms, rate))
-                        try AtomicFile.write(Data(gen.utf8), to: folder.appendingPathComponent("generation.csv"))
+                for precision in precisions {
+                    for batch in batchList {
+                        for context in contextList {
+                            let ms = try AttentionTiming.generationStep(kind: kind, batch: batch, context: context, tokens: tokens,
+                                                                        precision: precision)
+                            let rate = Double(batch) * 1000 / ms
+                            gen += "\(kind.rawValue),\(precision.rawValue),\(batch),\(context),\(String(format: "%.4f", ms)),\(String(format: "%.1f", rate))\n"
+                            let label = precision == .float32 ? "\(kind.rawValue) b\(batch)" : "\(kind.rawValue) \(precision.rawValue) b\(batch)"
+                            genSeries[label, default: []].append((Double(context), rate))
+                            print(kind.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0) + " "
+                                  + precision.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)
+                                  + String(format: " %5d  %7d  %9.3f  %9.0f", batch, context, ms, rate))
+                            try AtomicFile.write(Data(gen.utf8), to: folder.appendingPathComponent("generation.csv"))
+                        }
                     }
                 }
             }
@@ -99,11 +112,6 @@ extension Bench {
         func timeForwardBackward(kind: AttentionKind, length t: Int) -> (Double, Double) {
             let (ms, bytes) = AttentionTiming.forwardBackward(kind: kind, length: t)
             return (ms, bytes / 1e6)
-        }
-
-        /// Mean milliseconds per generated token (all `batch` sequences advance one position) at `context`.
-        func timeGeneration(kind: AttentionKind, batch: Int, context: Int) throws -> Double {
-            try AttentionTiming.generationStep(kind: kind, batch: batch, context: context, tokens: tokens)
         }
     }
 }

@@ -11,6 +11,8 @@ struct Generate: ParsableCommand {
     @Option(help: "Softmax temperature (0 = greedy).") var temperature: Float = 0.8
     @Option(help: "Sample only among the k most likely tokens.") var topK: Int?
     @Option var seed: UInt64 = 1337
+    @Option(help: "Weight matrices read in fp32 (default) or bf16 (a rounded copy: half the memory traffic per token).")
+    var weights: WeightPrecision = .float32
 
     func validate() throws {
         if tokens < 0 { throw ValidationError("--tokens must be ≥ 0, got \(tokens)") }
@@ -27,7 +29,8 @@ struct Generate: ParsableCommand {
             if ids.isEmpty { throw ValidationError("--prompt must not be empty") }
             var rng = RandomGenerator(seed: seed)
             print(prompt, terminator: "")
-            _ = try model.generate(prompt: ids, count: tokens, options: SamplingOptions(temperature: temperature, topK: topK), rng: &rng) { id in
+            _ = try model.generate(prompt: ids, count: tokens, options: SamplingOptions(temperature: temperature, topK: topK),
+                                   precision: weights, rng: &rng) { id in
                 print(tokenizer.decode([id]), terminator: "")
                 fflush(stdout)
             }
@@ -35,3 +38,5 @@ struct Generate: ParsableCommand {
         }
     }
 }
+
+extension WeightPrecision: ExpressibleByArgument {}

@@ -1,3 +1,4 @@
+import AttendKernels
 import AttendModels
 import AttendNN
 import AttendTensor
@@ -85,6 +86,58 @@ struct ModelTests {
             }
         }
         #expect(worst <= 1e-4)
+    }
+
+    @Test("generation steps match the parallel form with biases, an untied head, a non-default hidden width and every activation",
+          arguments: Activation.allCases, [NormPlacement.pre, .post])
+    func recurrentModelWithBiases(activation: Activation, placement: NormPlacement) throws {
+        var rng = RandomGenerator(seed: 8)
+        let config = ModelConfig(vocabSize: 11, contextLength: 6, modelDim: 16, numHeads: 2, numLayers: 2, hiddenDim: 24,
+                                 bias: true, tieWeights: false, normPlacement: placement, attention: .linear, activation: activation)
+        let m = try DecoderOnly(config, rng: &rng)
+        // Non-zero biases and norm shifts, so a step that skipped one would differ.
+        for (name, p) in m.namedParameters() where p.rank == 1 {
+            var r = RandomGenerator(seed: UInt64(name.count))
+            p.copyValues(from: Tensor.normal(p.shape, std: 0.5, rng: &r))
+        }
+        let tokens: [[Int32]] = [[1, 2, 3, 4, 5, 6], [8, 3, 3, 0, 10, 2], [4, 4, 9, 1, 0, 7]]
+        let parallel = withoutGradients { m(tokens.flatMap { $0 }, batch: 3, length: 6, context: ForwardContext(training: false)) }
+        let stepper = try m.makeStepper(batch: 3)
+        var worst: Float = 0
+        for t in 0..<6 {
+            let logits = withoutGradients { stepper.step(tokens.map { $0[t] }) }
+            for b in 0..<3 {
+                for c in 0..<11 { worst = max(worst, abs(logits[b * 11 + c] - parallel[flat: (b * 6 + t) * 11 + c])) }
+            }
+        }
+        #expect(worst <= 1e-4)
+        #expect(stepper.position == 6)
+    }
+
+    @Test("a bfloat16 stepper equals an fp32 stepper on the model with its matrices rounded to bfloat16",
+          arguments: [AttentionKind.softmax, .linear])
+    func bfloat16Stepper(kind: AttentionKind) throws {
+        let config = ModelConfig(vocabSize: 11, contextLength: 6, modelDim: 32, numHeads: 2, numLayers: 2,
+                                 bias: true, tieWeights: false, attention: kind)
+        var rng = RandomGenerator(seed: 3)
+        let m = try DecoderOnly(config, rng: &rng)
+        rng = RandomGenerator(seed: 3)
+        let rounded = try DecoderOnly(config, rng: &rng)
+        // The matrices a stepper reads (not the embedding tables, which stay fp32).
+        for (name, p) in rounded.namedParameters() where p.rank == 2 && !name.contains("Embedding") {
+            for i in 0..<p.count { p.pointer[i] = floatFromBFloat16(bfloat16Bits(p.pointer[i])) }
+        }
+        let low = try m.makeStepper(batch: 2, precision: .bfloat16)
+        let reference = try rounded.makeStepper(batch: 2)
+        let exact = try m.makeStepper(batch: 2)
+        var worst: Float = 0, moved: Float = 0
+        for t in 0..<6 {
+            let ids: [Int32] = [Int32(t), Int32(10 - t)]
+            let (a, b, c) = withoutGradients { (low.step(ids), reference.step(ids), exact.step(ids)) }
+            for i in a.indices { worst = max(worst, abs(a[i] - b[i])); moved = max(moved, abs(a[i] - c[i])) }
+        }
+        #expect(worst <= 1e-5)
+        #expect(moved > 0 && moved < 1e-2)
     }
 
     @Test("sampling with temperature 0 is greedy and top-k keeps only the k best")

@@ -84,6 +84,9 @@ struct CommandLineTests {
         let sample = try AttendProcess.run(["generate", "--checkpoint", run.path, "--prompt", "All", "--tokens", "20", "--seed", "3"])
         #expect(sample.status == 0, "\(sample.output)")
         #expect(sample.output.count >= 23)
+        let low = try AttendProcess.run(["generate", "--checkpoint", run.path, "--prompt", "All", "--tokens", "20", "--weights", "bf16"])
+        #expect(low.status == 0, "\(low.output)")
+        #expect(low.output.count >= 23)
     }
 
     @Test("user mistakes give one clear error line and no stack trace", arguments: [
@@ -95,6 +98,7 @@ struct CommandLineTests {
         (["train", "--preset", "nope"], "preset"),
         (["train", "--preset", "tiny", "--attention", "magic"], "attention"),
         (["generate", "--checkpoint", "/nonexistent-run"], "no checkpoint"),
+        (["generate", "--checkpoint", "/nonexistent-run", "--weights", "fp16"], "weights"),
     ])
     func errors(args: [String], expected: String) throws {
         var args = args

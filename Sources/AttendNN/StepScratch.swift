@@ -1,0 +1,206 @@
+import AttendKernels
+import AttendTensor
+
+/// Storage precision of the weight matrices a generation stepper reads.
+public enum WeightPrecision: String, CaseIterable, Codable, Sendable {
+    /// The model's own fp32 weights (the default; steps equal the parallel form to rounding).
+    case float32 = "fp32"
+    /// A bfloat16 copy of every weight matrix (attention and feed-forward projections, output head),
+    /// rounded to nearest when the stepper is made. Half the bytes streamed per token; arithmetic,
+    /// biases, norms, embeddings and the attention state stay fp32. Each weight moves by at most 2⁻⁸
+    /// relative — a milder form of the trade made by running a PyTorch model in bfloat16 for inference
+    /// (there activations are bfloat16 too).
+    case bfloat16 = "bf16"
+}
+
+/// A bfloat16 copy of a [rows, cols] fp32 matrix, packed for `gemvBFloat16`.
+public final class BFloat16Matrix {
+    public let rows: Int
+    public let cols: Int
+    public let bits: UnsafeMutablePointer<UInt16>
+
+    /// Rounds `matrix` (rank 2) to bfloat16.
+    public init(_ matrix: Tensor) {
+        precondition(matrix.rank == 2, "BFloat16Matrix expects a matrix, got \(matrix.shape)")
+        rows = matrix.shape[0]
+        cols = matrix.shape[1]
+        bits = .allocate(capacity: rows * cols)
+        packBFloat16Rows(matrix.pointer, rows: rows, cols: cols, into: bits)
+    }
+
+    deinit { bits.deallocate() }
+
+    /// y = x·Wᵀ (+ y when `accumulate`) for `count` rows of x [count, cols] → y [count, rows].
+    public func multiply(_ x: UnsafePointer<Float>, rows count: Int, into y: UnsafeMutablePointer<Float>, accumulate: Bool) {
+        var r = 0
+        while r < count {  // the kernel takes up to four rows at a time
+            let m = min(4, count - r)
+            gemvBFloat16(m: m, n: rows, k: cols, a: x + r * cols, lda: cols, b: bits, beta: accumulate ? 1 : 0, c: y + r * rows, ldc: rows)
+            r += m
+        }
+    }
+}
+
+/// Working memory for one generation step through a stack of `TransformerBlock`s.
+///
+/// A step at batch 1 is a handful of matrix–vector products on 256-wide vectors; building tensors for
+/// every intermediate (shape arrays, pooled buffers, reference counts) cost as much as a third of the
+/// token. The step instead runs the kernels on these buffers, allocated once per stepper and reused for
+/// every token; only the attention core (`AttentionStepper`, whose state differs per kind) sees tensors.
+/// With `WeightPrecision.bfloat16` it also holds the bfloat16 copies of the weight matrices.
+public final class StepScratch {
+    public let batch: Int
+    public let modelDim: Int
+    public let hiddenDim: Int
+    /// [B, C]: a normalised copy of the residual stream.
+    let normed: UnsafeMutablePointer<Float>
+    /// [B, 3C]: the fused Q, K, V projection (only V's C columns when dot-product-free).
+    let projected: UnsafeMutablePointer<Float>
+    /// [B, F]: the feed-forward hidden layer.
+    let hidden: UnsafeMutablePointer<Float>
+    /// [B] each: layer-norm statistics (unused after the step).
+    let mean: UnsafeMutablePointer<Float>
+    let rstd: UnsafeMutablePointer<Float>
+    /// [C] zeros: the shift of a layer norm without bias.
+    let zeros: UnsafeMutablePointer<Float>
+    /// Reduced-precision copies of weight matrices, by the identity of their fp32 tensor; a matrix
+    /// missing here is read in fp32.
+    private var reduced: [ObjectIdentifier: BFloat16Matrix] = [:]
+
+    public init(batch: Int, modelDim: Int, hiddenDim: Int) {
+        precondition(batch >= 1 && modelDim >= 1 && hiddenDim >= 1, "StepScratch: bad sizes")
+        self.batch = batch
+        self.modelDim = modelDim
+        self.hiddenDim = hiddenDim
+        normed = .allocate(capacity: batch * modelDim)
+        projected = .allocate(capacity: batch * 3 * modelDim)
+        hidden = .allocate(capacity: batch * hiddenDim)
+        mean = .allocate(capacity: batch)
+        rstd = .allocate(capacity: batch)
+        zeros = .allocate(capacity: modelDim)
+        zeros.initialize(repeating: 0, count: modelDim)
+    }
+
+    /// Reads `matrix` from a bfloat16 copy made now (later changes to the fp32 tensor are not seen).
+    public func useBFloat16(for matrix: Tensor) {
+        reduced[ObjectIdentifier(matrix)] = BFloat16Matrix(matrix)
+    }
+
+    /// y = x·Wᵀ (or y += x·Wᵀ when `accumulate`) for `batch` rows x [B, in] and weight W [out, in], from
+    /// the bfloat16 copy of W when there is one.
+    public func multiply(_ x: UnsafePointer<Float>, by weight: Tensor, into y: UnsafeMutablePointer<Float>,
+                         accumulate: Bool = false) {
+        if let copy = reduced[ObjectIdentifier(weight)] {
+            copy.multiply(x, rows: batch, into: y, accumulate: accumulate)
+        } else {
+            let (outF, inF) = (weight.shape[0], weight.shape[1])
+            gemm(transA: false, transB: true, m: batch, n: outF, k: inF, a: x, lda: inF, b: weight.pointer, ldb: inF,
+                 beta: accumulate ? 1 : 0, c: y, ldc: outF)
+        }
+    }
+
+    deinit {
+        normed.deallocate(); projected.deallocate(); hidden.deallocate()
+        mean.deallocate(); rstd.deallocate(); zeros.deallocate()
+    }
+}
+
+extension Linear {
+    /// y = x·Wᵀ + b for the scratch's batch of rows x, written to `y` — or added to it when `accumulate`
+    /// (which folds a residual connection into the product).
+    public func apply(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, accumulate: Bool = false,
+                      scratch: StepScratch) {
+        scratch.multiply(x, by: weight, into: y, accumulate: accumulate)
+        if let bias { addRowBias(y, bias: bias.pointer, y, rows: scratch.batch, cols: weight.shape[0]) }
+    }
+
+    /// Registers this layer's weight matrix for a bfloat16 copy in `scratch` when `precision` asks for it.
+    func prepare(_ precision: WeightPrecision, in scratch: StepScratch) {
+        if precision == .bfloat16 { scratch.useBFloat16(for: weight) }
+    }
+}
+
+extension LayerNorm {
+    /// Normalises `rows` rows of x into y (y may equal x).
+    public func apply(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>, scratch: StepScratch) {
+        let cols = weight.count
+        layerNormForward(x, gamma: weight.pointer, beta: UnsafePointer(bias?.pointer ?? scratch.zeros), y,
+                         mean: scratch.mean, rstd: scratch.rstd, rows: rows, cols: cols, epsilon: epsilon)
+    }
+}
+
+extension Activation {
+    /// Applies the activation to `count` values in place.
+    public func apply(_ x: UnsafeMutablePointer<Float>, count: Int) {
+        switch self {
+        case .gelu: geluForward(x, x, count: count)
+        case .relu: reluForward(x, x, count: count)
+        case .silu: siluForward(x, x, count: count)
+        }
+    }
+}
+
+extension MultiHeadAttention {
+    /// One generation step: adds the attention output for the newest positions x [B, C] to `residual`
+    /// [B, C]; equal to the last row of the causal parallel form over the whole prefix.
+    /// `residual` may alias `x` (x is read only before the output is written).
+    public func step(_ x: UnsafePointer<Float>, stepper: AttentionStepper, scratch: StepScratch,
+                     addingTo residual: UnsafeMutablePointer<Float>) {
+        let (b, c) = (scratch.batch, scratch.modelDim)
+        let d = c / numHeads
+        let width = settings.dotProduct ? 3 * c : c
+        qkv.apply(x, into: scratch.projected, scratch: scratch)
+        // Q, K, V [B, H, D]: at one position the head split is a slice of each row (no transpose).
+        func part(_ chunk: Int) -> Tensor {
+            let t = Tensor(uninitializedShape: [b, numHeads, d])
+            for r in 0..<b { (t.pointer + r * c).update(from: scratch.projected + r * width + chunk * c, count: c) }
+            return t
+        }
+        let mixed: Tensor
+        if settings.dotProduct {
+            mixed = stepper(query: part(0), key: part(1), value: part(2))
+        } else {
+            let empty = Tensor.zeros([b, numHeads, 0])
+            mixed = stepper(query: empty, key: empty, value: part(0))
+        }
+        output.apply(mixed.pointer, into: residual, accumulate: true, scratch: scratch)
+    }
+}
+
+extension TransformerBlock {
+    /// One generation step for the newest positions, updating the residual stream x [B, C] in place
+    /// (inference; dropout off). Equal to the last row of the parallel form over the whole prefix.
+    public func step(_ x: UnsafeMutablePointer<Float>, stepper: AttentionStepper, scratch: StepScratch) {
+        let b = scratch.batch
+        let (c, f) = (scratch.modelDim, scratch.hiddenDim)
+        precondition(feedForward.up.weight.shape == [f, c], "StepScratch sized for hidden \(f), width \(c)")
+        switch placement {
+        case .pre:
+            // x += attn(LN₁(x)); x += FFN(LN₂(x))
+            norm1.apply(x, rows: b, into: scratch.normed, scratch: scratch)
+            attention.step(scratch.normed, stepper: stepper, scratch: scratch, addingTo: x)
+            norm2.apply(x, rows: b, into: scratch.normed, scratch: scratch)
+            feedForwardStep(scratch.normed, addingTo: x, scratch: scratch)
+        case .post:
+            // x = LN₁(x + attn(x)); x = LN₂(x + FFN(x))
+            attention.step(x, stepper: stepper, scratch: scratch, addingTo: x)
+            norm1.apply(x, rows: b, into: x, scratch: scratch)
+            feedForwardStep(x, addingTo: x, scratch: scratch)
+            norm2.apply(x, rows: b, into: x, scratch: scratch)
+        }
+    }
+
+    /// Registers the block's weight matrices for `precision` in `scratch`.
+    public func prepareStep(_ precision: WeightPrecision, in scratch: StepScratch) {
+        for layer in [attention.qkv, attention.output, feedForward.up, feedForward.down] { layer.prepare(precision, in: scratch) }
+    }
+
+    /// residual += W₂·act(W₁·x + b₁) + b₂ (`residual` may alias x).
+    private func feedForwardStep(_ x: UnsafePointer<Float>, addingTo residual: UnsafeMutablePointer<Float>,
+                                 scratch: StepScratch) {
+        let b = scratch.batch
+        feedForward.up.apply(x, into: scratch.hidden, scratch: scratch)
+        feedForward.activation.apply(scratch.hidden, count: b * scratch.hiddenDim)
+        feedForward.down.apply(scratch.hidden, into: residual, accumulate: true, scratch: scratch)
+    }
+}
