@@ -46,13 +46,15 @@ public func packedBFloat16Value(_ packed: UnsafePointer<UInt16>, cols: Int, row:
     return floatFromBFloat16(packed[row * cols + block + slot])
 }
 
-/// C = A · Bᵀ + beta · C for a few rows of A (m ≤ 4, fp32, m×k, row stride lda) and a bfloat16 weight
-/// matrix B (n×k, packed by `packBFloat16Rows`) — `gemm(transA: false, transB: true, …)` with B widened
-/// exactly to fp32 on load. Threads split B's rows, as the fp32 matrix–vector path does.
+/// C = A · Bᵀ + beta · C for rows of A (fp32, m×k, row stride lda) and a bfloat16 weight matrix B (n×k,
+/// packed by `packBFloat16Rows`) — `gemm(transA: false, transB: true, …)` with B widened exactly to fp32
+/// on load. Threads split B's rows, as the fp32 matrix–vector path does; each group of four B rows is
+/// read from memory once and reused from L1 for every row of A, so the kernel suits generation batches
+/// (it is a matrix–vector product at m = 1, not a blocked GEMM).
 public func gemvBFloat16(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
                          b: UnsafePointer<UInt16>, beta: Float = 0,
                          c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int = Threading.count) {
-    precondition(m >= 1 && m <= 4 && n >= 0 && k >= 0 && lda >= k && ldc >= n,
+    precondition(m >= 1 && n >= 0 && k >= 0 && lda >= k && ldc >= n,
                  "gemvBFloat16: bad shape m=\(m) n=\(n) k=\(k) (lda \(lda), ldc \(ldc))")
     @inline(__always) func finish(_ value: Float, _ i: Int, _ j: Int) {
         let out = c + i * ldc + j

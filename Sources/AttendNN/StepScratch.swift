@@ -13,30 +13,46 @@ public enum WeightPrecision: String, CaseIterable, Codable, Sendable {
     case bfloat16 = "bf16"
 }
 
-/// A bfloat16 copy of a [rows, cols] fp32 matrix, packed for `gemvBFloat16`.
+/// A [rows, cols] fp32 matrix rounded to bfloat16.
+///
+/// Kept packed as bfloat16 for `gemvBFloat16` when few rows multiply it per step (there the weight
+/// stream is the cost, so half the bytes is up to half the time); kept as the rounded values in fp32
+/// for the blocked GEMM when many do (from `packedRowLimit` rows on, the product is compute-bound and
+/// the GEMM's register blocking wins). Either way the product is the same rounded matrix's.
 public final class BFloat16Matrix {
     public let rows: Int
     public let cols: Int
-    public let bits: UnsafeMutablePointer<UInt16>
+    /// Most rows of x per product for which the packed bfloat16 form is used.
+    public static let packedRowLimit = 4
+    private let packed: UnsafeMutablePointer<UInt16>?
+    private let widened: UnsafeMutablePointer<Float>?
 
-    /// Rounds `matrix` (rank 2) to bfloat16.
-    public init(_ matrix: Tensor) {
+    /// Rounds `matrix` (rank 2) to bfloat16, stored for products of `batch` rows.
+    public init(_ matrix: Tensor, batch: Int) {
         precondition(matrix.rank == 2, "BFloat16Matrix expects a matrix, got \(matrix.shape)")
         rows = matrix.shape[0]
         cols = matrix.shape[1]
-        bits = .allocate(capacity: rows * cols)
-        packBFloat16Rows(matrix.pointer, rows: rows, cols: cols, into: bits)
+        let n = rows * cols
+        if batch <= Self.packedRowLimit {
+            packed = .allocate(capacity: n)
+            packBFloat16Rows(matrix.pointer, rows: rows, cols: cols, into: packed!)
+            widened = nil
+        } else {
+            widened = .allocate(capacity: n)
+            for i in 0..<n { widened![i] = floatFromBFloat16(bfloat16Bits(matrix.pointer[i])) }
+            packed = nil
+        }
     }
 
-    deinit { bits.deallocate() }
+    deinit { packed?.deallocate(); widened?.deallocate() }
 
     /// y = x·Wᵀ (+ y when `accumulate`) for `count` rows of x [count, cols] → y [count, rows].
     public func multiply(_ x: UnsafePointer<Float>, rows count: Int, into y: UnsafeMutablePointer<Float>, accumulate: Bool) {
-        var r = 0
-        while r < count {  // the kernel takes up to four rows at a time
-            let m = min(4, count - r)
-            gemvBFloat16(m: m, n: rows, k: cols, a: x + r * cols, lda: cols, b: bits, beta: accumulate ? 1 : 0, c: y + r * rows, ldc: rows)
-            r += m
+        if let packed {
+            gemvBFloat16(m: count, n: rows, k: cols, a: x, lda: cols, b: packed, beta: accumulate ? 1 : 0, c: y, ldc: rows)
+        } else {
+            gemm(transA: false, transB: true, m: count, n: rows, k: cols, a: x, lda: cols, b: widened!, ldb: cols,
+                 beta: accumulate ? 1 : 0, c: y, ldc: rows)
         }
     }
 }
@@ -83,7 +99,7 @@ public final class StepScratch {
 
     /// Reads `matrix` from a bfloat16 copy made now (later changes to the fp32 tensor are not seen).
     public func useBFloat16(for matrix: Tensor) {
-        reduced[ObjectIdentifier(matrix)] = BFloat16Matrix(matrix)
+        reduced[ObjectIdentifier(matrix)] = BFloat16Matrix(matrix, batch: batch)
     }
 
     /// y = x·Wᵀ (or y += x·Wᵀ when `accumulate`) for `batch` rows x [B, in] and weight W [out, in], from

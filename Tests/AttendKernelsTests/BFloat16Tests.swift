@@ -37,7 +37,7 @@ struct BFloat16Tests {
     }
 
     @Test("the bfloat16 matrix–vector product equals fp32 GEMM on the rounded matrix",
-          arguments: [(1, 5, 7), (1, 67, 32), (2, 9, 50), (3, 64, 96), (4, 13, 256), (1, 300, 1024)], [Float(0), 1])
+          arguments: [(1, 5, 7), (1, 67, 32), (2, 9, 50), (3, 64, 96), (4, 13, 256), (1, 300, 1024), (19, 21, 64)], [Float(0), 1])
     func product(shape: (Int, Int, Int), beta: Float) {
         let (m, n, k) = shape
         let a = (0..<m * k).map { i in Float((i * 37) % 101) / 50 - 1 }

@@ -115,8 +115,8 @@ struct ModelTests {
     }
 
     @Test("a bfloat16 stepper equals an fp32 stepper on the model with its matrices rounded to bfloat16",
-          arguments: [AttentionKind.softmax, .linear])
-    func bfloat16Stepper(kind: AttentionKind) throws {
+          arguments: [AttentionKind.softmax, .linear], [2, 6])
+    func bfloat16Stepper(kind: AttentionKind, batch: Int) throws {
         let config = ModelConfig(vocabSize: 11, contextLength: 6, modelDim: 32, numHeads: 2, numLayers: 2,
                                  bias: true, tieWeights: false, attention: kind)
         var rng = RandomGenerator(seed: 3)
@@ -127,12 +127,13 @@ struct ModelTests {
         for (name, p) in rounded.namedParameters() where p.rank == 2 && !name.contains("Embedding") {
             for i in 0..<p.count { p.pointer[i] = floatFromBFloat16(bfloat16Bits(p.pointer[i])) }
         }
-        let low = try m.makeStepper(batch: 2, precision: .bfloat16)
-        let reference = try rounded.makeStepper(batch: 2)
-        let exact = try m.makeStepper(batch: 2)
+        // Batch 2 reads packed bfloat16 rows; batch 6 (past `packedRowLimit`) the widened rounded matrix.
+        let low = try m.makeStepper(batch: batch, precision: .bfloat16)
+        let reference = try rounded.makeStepper(batch: batch)
+        let exact = try m.makeStepper(batch: batch)
         var worst: Float = 0, moved: Float = 0
         for t in 0..<6 {
-            let ids: [Int32] = [Int32(t), Int32(10 - t)]
+            let ids: [Int32] = (0..<batch).map { Int32((t + 3 * $0) % 11) }
             let (a, b, c) = withoutGradients { (low.step(ids), reference.step(ids), exact.step(ids)) }
             for i in a.indices { worst = max(worst, abs(a[i] - b[i])); moved = max(moved, abs(a[i] - c[i])) }
         }
