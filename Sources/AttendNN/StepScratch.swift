@@ -34,13 +34,13 @@ public final class BFloat16Matrix {
         cols = matrix.shape[1]
         let n = rows * cols
         if batch <= Self.packedRowLimit {
-            packed = .allocate(capacity: n)
-            packBFloat16Rows(matrix.pointer, rows: rows, cols: cols, into: packed!)
-            widened = nil
+            let bits = UnsafeMutablePointer<UInt16>.allocate(capacity: n)
+            packBFloat16Rows(matrix.pointer, rows: rows, cols: cols, into: bits)
+            (packed, widened) = (bits, nil)
         } else {
-            widened = .allocate(capacity: n)
-            for i in 0..<n { widened![i] = floatFromBFloat16(bfloat16Bits(matrix.pointer[i])) }
-            packed = nil
+            let values = UnsafeMutablePointer<Float>.allocate(capacity: n)
+            for i in 0..<n { values[i] = floatFromBFloat16(bfloat16Bits(matrix.pointer[i])) }
+            (packed, widened) = (nil, values)
         }
     }
 
