@@ -3,31 +3,29 @@
 // (`concurrentPerform` in Parallel.swift).
 //
 // Loop nest (Goto & van de Geijn, "Anatomy of High-Performance Matrix Multiplication",
-// ACM TOMS 2008, in the BLIS ordering used for AVX-512):
+// ACM TOMS 2008, in the BLIS ordering used for AVX-512); KC and NC come from the CPU's caches
+// (`GEMMParameters`, chosen at start-up or forced with ATTEND_GEMM):
 //
 //   for jc in N by NC                    B block KC×NC packed once, reused by every row strip
-//     for pc in K by KC                  (stays in L2: 256·1024·4 bytes = 1 MB)
+//     for pc in K by KC                  (stays in L2: at most half of it)
 //       pack B[pc, jc] into 32-wide panels
-//       for ir in M by 12                A strip 12×KC (L1): read in place, or packed
-//         for jr in NC by 32             B micro-panel (32 KB) streams through L1
+//       for ir in M by 12                A strip 12×KC (L1): packed, or read in place
+//         for jr in NC by 32             B micro-panel streams through L1 from L2
 //           micro-kernel: C[ir, jr] (12×32) = alpha·A strip·B panel + beta·C
 //
-// Untransposed A is read in place (12 row pointers), which saves a packing pass that costs
-// up to a quarter of the run time when N is small; transposed A is copied 12 columns at a
-// time into an L1 strip. Packing B absorbs transB, so one micro-kernel serves NN/NT/TN/TT.
+// Transposed A is always packed 12 columns at a time into an L1 strip. Untransposed A is read
+// in place (12 row pointers, no packing pass) only where that was measured to pay (Intel's
+// 12-way 48 KiB L1d); elsewhere it is packed too — on the AMD Zen 4 class the in-place kernel
+// ran at 65 % of the FMA peak and the packed one at 85–96 %. Packing B absorbs transB, so one
+// micro-kernel serves NN/NT/TN/TT.
 //
-// Threads (`gemmSharedParallel`): op(B) is packed once and shared, and C is cut into about
-// 8 chunks per worker that threads claim dynamically, so a worker that starts late or runs
-// slow (a busy sibling vCPU) costs only its own share. Operands too large to pack whole fall
-// back to one C range per worker (`gemmStaticParallel`).
+// Threads (`gemmSharedParallel`): op(B) and, when packed, op(A) are packed once and shared, and
+// C is cut into about 8 chunks per worker that threads claim dynamically, so a worker that starts
+// late or runs slow (a busy sibling vCPU) costs only its own share. Operands too large to pack
+// whole fall back to one C range per worker (`gemmStaticParallel`).
 
 import Synchronization
 
-/// Depth of one packed block (the K extent of a micro-panel): a 256×32 B micro-panel is
-/// 32 KB, leaving room in the 48 KB L1 for the 12 KB A strip.
-let gemmKC = 256
-/// Width of one packed B block (multiple of 32): 256×1024 floats = 1 MB, half of L2.
-let gemmNC = 1024
 /// Flops per worker below which `gemm` adds no thread (2 workers from 2 Mflop, ~13 µs).
 let gemmMinFlopsPerThread = 1 << 20
 /// Target number of chunks per worker in the shared-panel parallel path.
@@ -49,7 +47,8 @@ public func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
                  b: UnsafePointer<Float>, ldb: Int,
                  beta: Float = 0,
                  c: UnsafeMutablePointer<Float>, ldc: Int,
-                 threads: Int = Threading.count) {
+                 threads: Int = Threading.count,
+                 parameters: GEMMParameters = .current) {
     precondition(m >= 0 && n >= 0 && k >= 0, "gemm: negative size m=\(m) n=\(n) k=\(k)")
     if m == 0 || n == 0 { return }
     precondition(ldc >= n && (k == 0 || (lda >= (transA ? m : k) && ldb >= (transB ? k : n))),
@@ -64,12 +63,14 @@ public func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
         return
     }
     let op = GEMMOperands(transA: transA, transB: transB, alpha: alpha, a: a, lda: lda,
-                          b: b, ldb: ldb, c: c, ldc: ldc)
+                          b: b, ldb: ldb, c: c, ldc: ldc, kc: parameters.kc, nc: parameters.nc,
+                          readsAInPlace: parameters.readsAInPlace)
     let workers = min(max(1, threads), max(1, 2 * m * n * k / gemmMinFlopsPerThread))
-    let packedFloats = k * ((n + gemmNR - 1) / gemmNR * gemmNR)
+    let packedB = k * ((n + gemmNR - 1) / gemmNR * gemmNR)
+    let packedA = op.packsA ? k * ((m + gemmMR - 1) / gemmMR * gemmMR) : 0
     if workers <= 1 {
         gemmSerial(op, m: m, n: n, k: k, beta: beta)
-    } else if packedFloats <= gemmSharedPackLimit {
+    } else if packedB <= gemmSharedPackLimit && packedA <= gemmSharedPackLimit {
         gemmSharedParallel(op, m: m, n: n, k: k, beta: beta, workers: workers)
     } else {
         gemmStaticParallel(op, m: m, n: n, k: k, beta: beta, workers: workers)
@@ -147,23 +148,32 @@ struct GEMMOperands {
     var ldb: Int
     var c: UnsafeMutablePointer<Float>
     var ldc: Int
-}
+    /// The blocking (`GEMMParameters` without its label, so copies carry no reference count).
+    var kc: Int
+    var nc: Int
+    var readsAInPlace: Bool
 
-/// K extent of the packed blocks for depth k: ⌈k / KC⌉ equal blocks (K = 400 → 2 × 200).
-@inline(__always)
-func gemmBlockDepth(_ k: Int) -> Int {
-    let blocks = (k + gemmKC - 1) / gemmKC
-    return (k + blocks - 1) / blocks
+    /// Whether A goes through packed 12-row strips (always when transposed).
+    var packsA: Bool { transA || !readsAInPlace }
+
+    /// K extent of the packed blocks for depth k: ⌈k / kc⌉ equal blocks (K = 400, kc 256 → 2 × 200).
+    @inline(__always)
+    func blockDepth(_ k: Int) -> Int {
+        let blocks = (k + kc - 1) / kc
+        return (k + blocks - 1) / blocks
+    }
 }
 
 /// Updates C[rows, cols] from one packed K block: C = alpha·A[rows, pc..<pc+kc]·B + beta·C.
 ///
 /// `packedB` points at the kc×32 panel holding column `cols.lowerBound` (a multiple of 32
-/// away from the block's first column); consecutive panels follow. Untransposed A is read
-/// in place; transposed A (and the ragged last strip) is packed 12 rows at a time into
-/// `aScratch` (12·kc floats). `tile` is 12×32 floats for partial tiles.
+/// away from the block's first column); consecutive panels follow. A comes from `packedA`
+/// when given (the block's strips, strip s = rows s·12..<s·12+12 of the whole operand at
+/// `packedA + s·12·kc`); otherwise untransposed A with `readsAInPlace` is read in place and
+/// everything else is packed 12 rows at a time into `aScratch` (12·kc floats). `tile` is
+/// 12×32 floats for partial tiles.
 func gemmMacroKernel(_ op: GEMMOperands, rows: Range<Int>, cols: Range<Int>, pc: Int, kc: Int,
-                     beta: Float, packedB: UnsafePointer<Float>,
+                     beta: Float, packedB: UnsafePointer<Float>, packedA: UnsafePointer<Float>?,
                      aScratch: UnsafeMutablePointer<Float>, tile: UnsafeMutablePointer<Float>) {
     var ir = rows.lowerBound
     while ir < rows.upperBound {
@@ -171,7 +181,7 @@ func gemmMacroKernel(_ op: GEMMOperands, rows: Range<Int>, cols: Range<Int>, pc:
         let cStrip = op.c + ir * op.ldc
         var j = cols.lowerBound
         var panel = packedB
-        if mr == gemmMR && !op.transA {
+        if packedA == nil && mr == gemmMR && !op.packsA {
             let aStrip = op.a + ir * op.lda + pc
             while j < cols.upperBound {
                 gemmKernelRowA(kc, aStrip, op.lda, panel, cStrip + j, op.ldc,
@@ -180,9 +190,15 @@ func gemmMacroKernel(_ op: GEMMOperands, rows: Range<Int>, cols: Range<Int>, pc:
                 panel += kc * gemmNR
             }
         } else {
-            gemmPackA(transA: op.transA, op.a, op.lda, ir: ir, mr: mr, pc: pc, kc: kc, into: aScratch)
+            let strip: UnsafePointer<Float>
+            if let packedA {
+                strip = packedA + ir / gemmMR * gemmMR * kc
+            } else {
+                gemmPackA(transA: op.transA, op.a, op.lda, ir: ir, mr: mr, pc: pc, kc: kc, into: aScratch)
+                strip = UnsafePointer(aScratch)
+            }
             while j < cols.upperBound {
-                gemmKernelColumnA(kc, aScratch, gemmMR, panel, cStrip + j, op.ldc,
+                gemmKernelColumnA(kc, strip, gemmMR, panel, cStrip + j, op.ldc,
                                   op.alpha, beta, mr, min(gemmNR, cols.upperBound - j), tile)
                 j += gemmNR
                 panel += kc * gemmNR
@@ -196,8 +212,8 @@ func gemmMacroKernel(_ op: GEMMOperands, rows: Range<Int>, cols: Range<Int>, pc:
 ///
 /// Packs one KC×NC block of B at a time into this thread's scratch and sweeps all of M.
 func gemmSerial(_ op: GEMMOperands, m: Int, n: Int, k: Int, beta: Float) {
-    let kcMax = gemmBlockDepth(k)
-    let nBlocks = (n + gemmNC - 1) / gemmNC
+    let kcMax = op.blockDepth(k)
+    let nBlocks = (n + op.nc - 1) / op.nc
     let ncMax = ((n + nBlocks - 1) / nBlocks + gemmNR - 1) / gemmNR * gemmNR
     let bFloats = kcMax * ncMax
     let scratch = gemmScratch(.block, floats: bFloats + gemmMR * kcMax + gemmMR * gemmNR)
@@ -212,44 +228,56 @@ func gemmSerial(_ op: GEMMOperands, m: Int, n: Int, k: Int, beta: Float) {
             let kc = min(kcMax, k - pc)
             gemmPackB(transB: op.transB, op.b, op.ldb, pc: pc, kc: kc, jc: jc, nc: nc, into: packedB)
             gemmMacroKernel(op, rows: 0..<m, cols: jc..<(jc + nc), pc: pc, kc: kc,
-                            beta: pc == 0 ? beta : 1, packedB: packedB, aScratch: aScratch, tile: tile)
+                            beta: pc == 0 ? beta : 1, packedB: packedB, packedA: nil,
+                            aScratch: aScratch, tile: tile)
             pc += kc
         }
         jc += nc
     }
 }
 
-/// Multi-threaded GEMM: op(B) is packed once into the caller's scratch and shared, and C is
-/// cut into row × column chunks that the workers claim dynamically.
+/// Multi-threaded GEMM: op(B) — and op(A) unless it is read in place — is packed once into the
+/// caller's scratch and shared, and C is cut into row × column chunks that the workers claim
+/// dynamically.
 ///
-/// Columns are split into `colParts` groups (at least one per worker when N allows); the
-/// first chunk that needs a group packs it (all K blocks) while other threads pack other
-/// groups or wait for that one, so packing is parallel and needs no separate phase. Expects
-/// m, n, k > 0, alpha ≠ 0 and k·⌈n/32⌉·32 ≤ `gemmSharedPackLimit`.
+/// Columns are split into `colParts` groups and rows into `rowParts` parts; the first chunk that
+/// needs a column group packs its B panels (all K blocks), and the first that needs a row part
+/// packs its A strips, while other threads pack other parts or wait for that one, so packing is
+/// parallel and needs no separate phase. Expects m, n, k > 0, alpha ≠ 0 and both packed
+/// operands within `gemmSharedPackLimit` floats.
 func gemmSharedParallel(_ op: GEMMOperands, m: Int, n: Int, k: Int, beta: Float, workers: Int) {
-    let kcMax = gemmBlockDepth(k)
+    let kcMax = op.blockDepth(k)
     let kBlocks = (k + kcMax - 1) / kcMax
     let panels = (n + gemmNR - 1) / gemmNR
     let strips = (m + gemmMR - 1) / gemmMR
     let blockFloats = kcMax * panels * gemmNR
+    let aBlockFloats = op.packsA ? kcMax * strips * gemmMR : 0
 
-    // Chunk grid: colParts × rowParts, about gemmChunksPerWorker chunks per worker.
+    // Chunk grid: colParts × rowParts, about gemmChunksPerWorker chunks per worker. With A read
+    // in place, columns are split once per worker. With A packed and shared, C is split by rows
+    // only: workers then pack different A parts at the same time (with column groups, both
+    // threads would need the same A part at once and one would wait), and each A strip is swept
+    // across all of C's columns while it sits in L1. Measured on the AMD Zen 4 class, two
+    // threads: 1024³ 82 → 86 % of peak, 768×512×128 80 → 82 %.
     let wanted = max(workers, min(gemmChunksPerWorker * workers, 2 * m * n * k / gemmMinFlopsPerChunk))
-    let colParts = min(panels, workers)
+    let colParts = op.packsA ? 1 : min(panels, workers)
     let stripsPerPart = max(1, (strips * colParts + wanted - 1) / wanted)
     let rowParts = (strips + stripsPerPart - 1) / stripsPerPart
 
-    // Caller's scratch: one pack-state word per column group (own cache line), then panels.
+    // Caller's scratch: one pack-state word per column group and per row part (each on its own
+    // cache line), then the B panels, then the A strips.
     let stateStride = 16  // Ints per state word: 128 bytes apart, no false sharing
-    let headerFloats = colParts * stateStride * 2
-    let scratch = gemmScratch(.block, floats: headerFloats + kBlocks * blockFloats)
-    let states = UnsafeMutableRawPointer(scratch).bindMemory(to: Atomic<Int>.self, capacity: colParts * stateStride)
-    for g in 0..<colParts { (states + g * stateStride).initialize(to: Atomic(0)) }
+    let stateWords = colParts + (op.packsA ? rowParts : 0)
+    let headerFloats = stateWords * stateStride * 2
+    let scratch = gemmScratch(.block, floats: headerFloats + kBlocks * (blockFloats + aBlockFloats))
+    let states = UnsafeMutableRawPointer(scratch).bindMemory(to: Atomic<Int>.self, capacity: stateWords * stateStride)
+    for g in 0..<stateWords { (states + g * stateStride).initialize(to: Atomic(0)) }
     defer {
-        for g in 0..<colParts { (states + g * stateStride).deinitialize(count: 1) }
+        for g in 0..<stateWords { (states + g * stateStride).deinitialize(count: 1) }
         UnsafeMutableRawPointer(scratch).bindMemory(to: Float.self, capacity: headerFloats)
     }
     let packed = scratch + headerFloats
+    let packedA = packed + kBlocks * blockFloats
 
     concurrentPerform(iterations: rowParts * colParts) { chunk in
         let r = chunk / colParts
@@ -258,25 +286,32 @@ func gemmSharedParallel(_ op: GEMMOperands, m: Int, n: Int, k: Int, beta: Float,
         let q1 = panels * (q + 1) / colParts
         let j0 = q0 * gemmNR
         let j1 = min(n, q1 * gemmNR)
+        let i0 = r * stripsPerPart * gemmMR
+        let i1 = min(m, i0 + stripsPerPart * gemmMR)
 
-        // Pack column group q unless another thread has (0 = not started, 1 = packing, 2 = ready).
-        let state = states + q * stateStride
-        if state.pointee.load(ordering: .acquiring) != 2 {
-            if state.pointee.compareExchange(expected: 0, desired: 1, ordering: .acquiringAndReleasing).exchanged {
+        gemmPackOnce(states + q * stateStride) {
+            for bi in 0..<kBlocks {
+                let pc = bi * kcMax
+                let kc = min(kcMax, k - pc)
+                gemmPackB(transB: op.transB, op.b, op.ldb, pc: pc, kc: kc, jc: j0, nc: j1 - j0,
+                          into: packed + bi * blockFloats + q0 * kc * gemmNR)
+            }
+        }
+        if op.packsA {
+            gemmPackOnce(states + (colParts + r) * stateStride) {
                 for bi in 0..<kBlocks {
                     let pc = bi * kcMax
                     let kc = min(kcMax, k - pc)
-                    gemmPackB(transB: op.transB, op.b, op.ldb, pc: pc, kc: kc, jc: j0, nc: j1 - j0,
-                              into: packed + bi * blockFloats + q0 * kc * gemmNR)
+                    var ir = i0
+                    while ir < i1 {
+                        gemmPackA(transA: op.transA, op.a, op.lda, ir: ir, mr: min(gemmMR, i1 - ir), pc: pc, kc: kc,
+                                  into: packedA + bi * aBlockFloats + ir * kc)
+                        ir += gemmMR
+                    }
                 }
-                state.pointee.store(2, ordering: .releasing)
-            } else {
-                while state.pointee.load(ordering: .acquiring) != 2 {}  // the packer is running
             }
         }
 
-        let i0 = r * stripsPerPart * gemmMR
-        let i1 = min(m, i0 + stripsPerPart * gemmMR)
         let aScratch = gemmScratch(.strip, floats: gemmMR * kcMax + gemmMR * gemmNR)
         let tile = aScratch + gemmMR * kcMax
         for bi in 0..<kBlocks {
@@ -284,8 +319,22 @@ func gemmSharedParallel(_ op: GEMMOperands, m: Int, n: Int, k: Int, beta: Float,
             let kc = min(kcMax, k - pc)
             gemmMacroKernel(op, rows: i0..<i1, cols: j0..<j1, pc: pc, kc: kc, beta: bi == 0 ? beta : 1,
                             packedB: packed + bi * blockFloats + q0 * kc * gemmNR,
+                            packedA: op.packsA ? UnsafePointer(packedA + bi * aBlockFloats) : nil,
                             aScratch: aScratch, tile: tile)
         }
+    }
+}
+
+/// Runs `pack` once across the threads that share `state` (0 = not started, 1 = packing,
+/// 2 = ready): the first caller packs, later callers wait until the data is ready.
+@inline(__always)
+func gemmPackOnce(_ state: UnsafeMutablePointer<Atomic<Int>>, _ pack: () -> Void) {
+    if state.pointee.load(ordering: .acquiring) == 2 { return }
+    if state.pointee.compareExchange(expected: 0, desired: 1, ordering: .acquiringAndReleasing).exchanged {
+        pack()
+        state.pointee.store(2, ordering: .releasing)
+    } else {
+        while state.pointee.load(ordering: .acquiring) != 2 {}  // the packer is running
     }
 }
 

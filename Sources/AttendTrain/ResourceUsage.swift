@@ -1,3 +1,4 @@
+import AttendKernels
 import Foundation
 
 /// Process resource readings from /proc (Linux); nil elsewhere.
@@ -16,12 +17,6 @@ public enum ResourceUsage {
         return nil
     }
 
-    /// The CPU model name from /proc/cpuinfo.
-    public static func cpuModel() -> String {
-        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return "unknown CPU" }
-        for line in text.split(separator: "\n") where line.hasPrefix("model name") {
-            return line.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "unknown CPU"
-        }
-        return "unknown CPU"
-    }
+    /// The CPU model name with its vendor, family and model (`CPUInfo.identity`).
+    public static func cpuModel() -> String { CPUInfo.current.identity }
 }

@@ -24,7 +24,7 @@ struct Bench: ParsableCommand {
         @Option var seconds: Double = 1
 
         func run() {
-            print("cpu: \(ResourceUsage.cpuModel())")
+            print("cpu: \(CPUInfo.current)")
             for threads in [1, Threading.count] {
                 print(String(format: "FMA peak, %d thread(s): %.1f GFLOP/s", threads, measureFMAPeak(threads: threads, seconds: seconds)))
             }
@@ -42,7 +42,8 @@ struct Bench: ParsableCommand {
         func run() throws {
             let peak1 = measureFMAPeak(threads: 1, seconds: 0.5)
             let peakN = measureFMAPeak(threads: Threading.count, seconds: 0.5)
-            print("cpu: \(ResourceUsage.cpuModel())")
+            print("cpu: \(CPUInfo.current)")
+            print("gemm blocking: \(GEMMParameters.current)")
             print(String(format: "FMA peak: %.1f GFLOP/s (1 thread), %.1f GFLOP/s (%d threads)", peak1, peakN, Threading.count))
             print("shape               threads   GFLOP/s   % of peak")
             for spec in shapes.split(separator: ",") {

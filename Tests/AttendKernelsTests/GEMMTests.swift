@@ -63,7 +63,8 @@ private func tolerance(k: Int) -> Float {
 
 /// Runs `gemm` and `gemmReference` on the same inputs; returns the relative error and
 /// whether the padding columns of C were left untouched.
-private func compareWithReference(_ t: GEMMCase, threads: Int, seed: UInt64) -> (error: Float, paddingIntact: Bool) {
+private func compareWithReference(_ t: GEMMCase, threads: Int, seed: UInt64,
+                                  parameters: GEMMParameters = .current) -> (error: Float, paddingIntact: Bool) {
     var rng = GEMMTestRNG(state: seed)
     let a = rng.fill(t.aCount)
     let b = rng.fill(t.bCount)
@@ -80,7 +81,7 @@ private func compareWithReference(_ t: GEMMCase, threads: Int, seed: UInt64) -> 
             fast.withUnsafeMutableBufferPointer { pc in
                 gemm(transA: t.transA, transB: t.transB, m: t.m, n: t.n, k: t.k, alpha: t.alpha,
                      a: pa.baseAddress!, lda: t.lda, b: pb.baseAddress!, ldb: t.ldb,
-                     beta: t.beta, c: pc.baseAddress!, ldc: t.ldc, threads: threads)
+                     beta: t.beta, c: pc.baseAddress!, ldc: t.ldc, threads: threads, parameters: parameters)
             }
             ref.withUnsafeMutableBufferPointer { pc in
                 gemmReference(transA: t.transA, transB: t.transB, m: t.m, n: t.n, k: t.k, alpha: t.alpha,
@@ -131,8 +132,95 @@ private let blockingCases: [GEMMCase] = [
     GEMMCase(m: 13, n: 1100, k: 20, transA: true, transB: false, alpha: 1, beta: 0),
 ]
 
+/// The CPU classes seen on this project's machines, plus a small-cache laptop core.
+let sampleCPUs: [CPUInfo] = [
+    CPUInfo(modelName: "Intel Xeon (Sapphire Rapids class)", vendor: "GenuineIntel", family: 6, model: 143,
+            l1d: .init(bytes: 48 * 1024, ways: 12), l2: .init(bytes: 2048 * 1024, ways: 16)),
+    CPUInfo(modelName: "AMD EPYC (Zen 4 class)", vendor: "AuthenticAMD", family: 25, model: 17,
+            l1d: .init(bytes: 32 * 1024, ways: 8), l2: .init(bytes: 1024 * 1024, ways: 8)),
+    CPUInfo(modelName: "AMD EPYC (Zen 5 class)", vendor: "AuthenticAMD", family: 26, model: 2,
+            l1d: .init(bytes: 48 * 1024, ways: 12), l2: .init(bytes: 1024 * 1024, ways: 16)),
+    CPUInfo(modelName: "small laptop core", vendor: "GenuineIntel", family: 6, model: 78,
+            l1d: .init(bytes: 16 * 1024, ways: 4), l2: .init(bytes: 256 * 1024, ways: 4)),
+]
+
+/// Every blocking the code can run with: the ones chosen for each CPU class and forced sets
+/// with tiny blocks (many K and N blocks on small shapes) in both A layouts.
+let parameterSets: [GEMMParameters] = sampleCPUs.map { GEMMParameters.chosen(for: $0) } + [
+    GEMMParameters(kc: 16, nc: 32, readsAInPlace: true, source: "forced"),
+    GEMMParameters(kc: 16, nc: 32, readsAInPlace: false, source: "forced"),
+    GEMMParameters(kc: 100, nc: 64, readsAInPlace: false, source: "forced"),
+    GEMMParameters(kc: 256, nc: 1024, readsAInPlace: true, source: "forced"),
+    GEMMParameters(kc: 7, nc: 96, readsAInPlace: true, source: "forced"),
+]
+
+/// Odd shapes (ragged strips and panels) that cross several blocks under the tiny forced sets;
+/// the last is above the 2-Mflop threshold, so two threads take the shared-panel path.
+private let parameterCases: [GEMMCase] = transposes.flatMap { t in
+    [
+        GEMMCase(m: 29, n: 65, k: 33, transA: t.0, transB: t.1, alpha: 1, beta: 0),
+        GEMMCase(m: 13, n: 97, k: 71, transA: t.0, transB: t.1, alpha: -0.5, beta: 1, pad: 3),
+        GEMMCase(m: 150, n: 100, k: 70, transA: t.0, transB: t.1, alpha: 0.75, beta: 0.25, pad: 1),
+    ]
+}
+
 @Suite("GEMM")
 struct GEMMTests {
+    @Test("every chosen and forced blocking matches the reference on odd shapes, all transposes, 1 and 2 threads",
+          arguments: parameterSets)
+    func blockingsMatchReference(_ parameters: GEMMParameters) {
+        for t in parameterCases {
+            for threads in [1, 2] {
+                let r = compareWithReference(t, threads: threads, seed: 6, parameters: parameters)
+                #expect(r.error <= tolerance(k: t.k), "\(parameters) \(t.testDescription) threads \(threads): error \(r.error)")
+                #expect(r.paddingIntact, "\(parameters) \(t.testDescription) wrote outside the m×n block")
+            }
+        }
+    }
+
+    @Test("the blocking follows the caches: KC fills half of L1d with the A strip, NC half of L2; A is read in place only on 12-way Intel L1d")
+    func chosenBlocking() {
+        let chosen = sampleCPUs.map { GEMMParameters.chosen(for: $0) }
+        #expect(chosen.map(\.kc) == [256, 256, 256, 160])
+        #expect(chosen.map(\.nc) == [1024, 512, 512, 192])
+        #expect(chosen.map(\.readsAInPlace) == [true, false, false, false])
+    }
+
+    @Test("ATTEND_GEMM values are parsed, and bad ones are refused with the accepted form")
+    func parsesOverrides() throws {
+        let base = GEMMParameters(kc: 256, nc: 512, readsAInPlace: false)
+        let forced = try GEMMParameters.parse("kc=128, nc=1024,a=in-place", base: base)
+        #expect(forced.kc == 128 && forced.nc == 1024 && forced.readsAInPlace && forced.source == "ATTEND_GEMM")
+        let partial = try GEMMParameters.parse("nc=64", base: base)
+        #expect(partial.kc == 256 && partial.nc == 64 && !partial.readsAInPlace)
+        for bad in ["kc=0", "nc=100", "a=sideways", "mc=4", "kc"] {
+            #expect(throws: GEMMParameterError.self, "\(bad)") { try GEMMParameters.parse(bad, base: base) }
+            do { _ = try GEMMParameters.parse(bad, base: base) } catch {
+                #expect("\(error)".contains("kc=N"), "the message for '\(bad)' shows the accepted form")
+            }
+        }
+    }
+
+    @Test("CPU facts are read from /proc/cpuinfo text and sysfs sizes")
+    func parsesCPUInfo() {
+        var info = CPUInfo(modelName: "?", l1d: .init(bytes: 1, ways: 1), l2: .init(bytes: 1, ways: 1), hasAVX512: false)
+        info.parseProcCPUInfo("""
+            processor\t: 0
+            vendor_id\t: AuthenticAMD
+            cpu family\t: 25
+            model\t\t: 17
+            model name\t: AMD EPYC
+            flags\t\t: fpu avx2 avx512f avx512_bf16 fma
+            processor\t: 1
+            model name\t: something else
+            """)
+        #expect(info.modelName == "AMD EPYC" && info.vendor == "AuthenticAMD" && info.family == 25 && info.model == 17)
+        #expect(info.hasAVX512 && info.hasAVX512BF16)
+        #expect(info.identity == "AMD EPYC (AuthenticAMD family 25 model 17)")
+        #expect(CPUInfo.parseSize("32K") == 32 * 1024 && CPUInfo.parseSize("1024K") == 1 << 20 && CPUInfo.parseSize("32M") == 32 << 20)
+        #expect(CPUInfo.parseSize("") == nil && CPUInfo.parseSize("12") == 12)
+    }
+
     @Test("gemm matches the reference for every shape and transpose, on 1 and 2 threads",
           arguments: basicCases, [1, 2])
     func matchesReference(_ t: GEMMCase, threads: Int) {
