@@ -22,7 +22,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        .target(name: "AttendKernels", swiftSettings: nativeFlags),
+        // bfloat16 kernels (AVX512-BF16 intrinsics, chosen at run time; see BFloat16GEMM.swift).
+        .target(name: "CAttendKernels", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "AttendKernels", dependencies: ["CAttendKernels"], swiftSettings: nativeFlags),
         .target(name: "AttendTensor", dependencies: ["AttendKernels"], swiftSettings: nativeFlags),
         .target(name: "AttendNN", dependencies: ["AttendTensor", "AttendKernels"], swiftSettings: nativeFlags),
         .target(name: "AttendData", dependencies: ["AttendTensor"], swiftSettings: nativeFlags),

@@ -240,10 +240,10 @@ func gemmSerial(_ op: GEMMOperands, m: Int, n: Int, k: Int, beta: Float) {
 /// caller's scratch and shared, and C is cut into row × column chunks that the workers claim
 /// dynamically.
 ///
-/// Columns are split into `colParts` groups and rows into `rowParts` parts; the first chunk that
-/// needs a column group packs its B panels (all K blocks), and the first that needs a row part
-/// packs its A strips, while other threads pack other parts or wait for that one, so packing is
-/// parallel and needs no separate phase. Expects m, n, k > 0, alpha ≠ 0 and both packed
+/// Columns are split into `colParts` parts and rows into `rowParts` parts; B is packed in column
+/// groups (all K blocks each) by whichever chunks first need them, every thread packing the groups
+/// nobody has claimed before waiting for the rest, so packing is parallel and needs no separate
+/// phase; a chunk packs its own A strips. Expects m, n, k > 0, alpha ≠ 0 and both packed
 /// operands within `gemmSharedPackLimit` floats.
 func gemmSharedParallel(_ op: GEMMOperands, m: Int, n: Int, k: Int, beta: Float, workers: Int) {
     let kcMax = op.blockDepth(k)
@@ -264,16 +264,19 @@ func gemmSharedParallel(_ op: GEMMOperands, m: Int, n: Int, k: Int, beta: Float,
     let stripsPerPart = max(1, (strips * colParts + wanted - 1) / wanted)
     let rowParts = (strips + stripsPerPart - 1) / stripsPerPart
 
-    // Caller's scratch: one pack-state word per column group and per row part (each on its own
-    // cache line), then the B panels, then the A strips.
+    // B is packed in `packGroups` column groups (several per column part, so that all workers pack
+    // B together even when C is split by rows only); each has a pack-state word on its own cache
+    // line. With A packed, each row part belongs to exactly one chunk (colParts == 1), so the chunk
+    // packs its own A strips.
+    let groupsPerPart = max(1, min((panels + colParts - 1) / colParts, 2 * workers / colParts))
+    let packGroups = colParts * groupsPerPart
     let stateStride = 16  // Ints per state word: 128 bytes apart, no false sharing
-    let stateWords = colParts + (op.packsA ? rowParts : 0)
-    let headerFloats = stateWords * stateStride * 2
+    let headerFloats = packGroups * stateStride * 2
     let scratch = gemmScratch(.block, floats: headerFloats + kBlocks * (blockFloats + aBlockFloats))
-    let states = UnsafeMutableRawPointer(scratch).bindMemory(to: Atomic<Int>.self, capacity: stateWords * stateStride)
-    for g in 0..<stateWords { (states + g * stateStride).initialize(to: Atomic(0)) }
+    let states = UnsafeMutableRawPointer(scratch).bindMemory(to: Atomic<Int>.self, capacity: packGroups * stateStride)
+    for g in 0..<packGroups { (states + g * stateStride).initialize(to: Atomic(0)) }
     defer {
-        for g in 0..<stateWords { (states + g * stateStride).deinitialize(count: 1) }
+        for g in 0..<packGroups { (states + g * stateStride).deinitialize(count: 1) }
         UnsafeMutableRawPointer(scratch).bindMemory(to: Float.self, capacity: headerFloats)
     }
     let packed = scratch + headerFloats
@@ -289,25 +292,26 @@ func gemmSharedParallel(_ op: GEMMOperands, m: Int, n: Int, k: Int, beta: Float,
         let i0 = r * stripsPerPart * gemmMR
         let i1 = min(m, i0 + stripsPerPart * gemmMR)
 
-        gemmPackOnce(states + q * stateStride) {
+        gemmPackShared(states + q * groupsPerPart * stateStride, count: groupsPerPart, stride: stateStride) { g in
+            let g0 = q0 + (q1 - q0) * g / groupsPerPart
+            let g1 = q0 + (q1 - q0) * (g + 1) / groupsPerPart
+            if g0 >= g1 { return }
             for bi in 0..<kBlocks {
                 let pc = bi * kcMax
                 let kc = min(kcMax, k - pc)
-                gemmPackB(transB: op.transB, op.b, op.ldb, pc: pc, kc: kc, jc: j0, nc: j1 - j0,
-                          into: packed + bi * blockFloats + q0 * kc * gemmNR)
+                gemmPackB(transB: op.transB, op.b, op.ldb, pc: pc, kc: kc, jc: g0 * gemmNR,
+                          nc: min(n, g1 * gemmNR) - g0 * gemmNR, into: packed + bi * blockFloats + g0 * kc * gemmNR)
             }
         }
         if op.packsA {
-            gemmPackOnce(states + (colParts + r) * stateStride) {
-                for bi in 0..<kBlocks {
-                    let pc = bi * kcMax
-                    let kc = min(kcMax, k - pc)
-                    var ir = i0
-                    while ir < i1 {
-                        gemmPackA(transA: op.transA, op.a, op.lda, ir: ir, mr: min(gemmMR, i1 - ir), pc: pc, kc: kc,
-                                  into: packedA + bi * aBlockFloats + ir * kc)
-                        ir += gemmMR
-                    }
+            for bi in 0..<kBlocks {
+                let pc = bi * kcMax
+                let kc = min(kcMax, k - pc)
+                var ir = i0
+                while ir < i1 {
+                    gemmPackA(transA: op.transA, op.a, op.lda, ir: ir, mr: min(gemmMR, i1 - ir), pc: pc, kc: kc,
+                              into: packedA + bi * aBlockFloats + ir * kc)
+                    ir += gemmMR
                 }
             }
         }
@@ -325,16 +329,21 @@ func gemmSharedParallel(_ op: GEMMOperands, m: Int, n: Int, k: Int, beta: Float,
     }
 }
 
-/// Runs `pack` once across the threads that share `state` (0 = not started, 1 = packing,
-/// 2 = ready): the first caller packs, later callers wait until the data is ready.
+/// Makes sure `count` shared pieces are packed (state words `stride` apart: 0 = not started,
+/// 1 = packing, 2 = ready): first packs every piece no other thread has claimed, then waits for
+/// the pieces that others are still packing.
 @inline(__always)
-func gemmPackOnce(_ state: UnsafeMutablePointer<Atomic<Int>>, _ pack: () -> Void) {
-    if state.pointee.load(ordering: .acquiring) == 2 { return }
-    if state.pointee.compareExchange(expected: 0, desired: 1, ordering: .acquiringAndReleasing).exchanged {
-        pack()
-        state.pointee.store(2, ordering: .releasing)
-    } else {
-        while state.pointee.load(ordering: .acquiring) != 2 {}  // the packer is running
+func gemmPackShared(_ states: UnsafeMutablePointer<Atomic<Int>>, count: Int, stride: Int, _ pack: (Int) -> Void) {
+    for g in 0..<count {
+        let state = states + g * stride
+        if state.pointee.load(ordering: .acquiring) == 0,
+           state.pointee.compareExchange(expected: 0, desired: 1, ordering: .acquiringAndReleasing).exchanged {
+            pack(g)
+            state.pointee.store(2, ordering: .releasing)
+        }
+    }
+    for g in 0..<count {
+        while (states + g * stride).pointee.load(ordering: .acquiring) != 2 {}  // another thread is packing it
     }
 }
 

@@ -20,32 +20,54 @@ struct Bench: ParsableCommand {
     }
 
     struct Peak: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Measure the fp32 FMA peak (GFLOP/s) with an FMA-only loop.")
+        static let configuration = CommandConfiguration(
+            abstract: "Measure the fp32 FMA peak (GFLOP/s) with an FMA-only loop, and the bfloat16 dot-product peak with a vdpbf16ps-only loop where the CPU has AVX512-BF16.")
         @Option var seconds: Double = 1
 
         func run() {
             print("cpu: \(CPUInfo.current)")
-            for threads in [1, Threading.count] {
-                print(String(format: "FMA peak, %d thread(s): %.1f GFLOP/s", threads, measureFMAPeak(threads: threads, seconds: seconds)))
+            for threads in Set([1, Threading.count]).sorted() {
+                let fp32 = measureFMAPeak(threads: threads, seconds: seconds)
+                print(String(format: "FMA peak, %d thread(s): %.1f GFLOP/s", threads, fp32))
+                if let bf16 = measureBFloat16Peak(threads: threads, seconds: seconds) {
+                    print(String(format: "bf16 dot-product peak, %d thread(s): %.1f GFLOP/s (%.2fx the fp32 FMA peak)", threads, bf16, bf16 / fp32))
+                }
             }
+            if !BFloat16Support.available { print("bf16: this CPU has no AVX512-BF16 (vdpbf16ps); no bfloat16 peak") }
         }
     }
 
     struct GEMMBench: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "gemm",
-            abstract: "Time fp32 GEMM on large and Transformer-sized shapes; print GFLOP/s and the ratio to the measured FMA peak.")
+            abstract: "Time GEMM (fp32, or bf16 with --precision) on large and Transformer-sized shapes; print GFLOP/s and the ratio to the measured peak of that arithmetic.")
         @Option(help: "Shapes as MxNxK[:tt] (tt = transposes of A and B, e.g. nt), comma-separated.")
-        var shapes: String = "1024x1024x1024,768x128x512,768x384x128,768x512x128,768x128x128,128x512x768:tn,768x512x128:nt"
+        var shapes: String = "1024x1024x1024,768x128x512,768x512x128,768x128x512:nt,768x512x128:nt,768x128x512:tn,768x512x128:tn,128x512x768:tn"
         @Option var repeats: Int = 10
+        @Option(help: "Arithmetic: fp32, bf16 (bfloat16 operands, fp32 accumulation) or both, comma-separated.")
+        var precision: String = "fp32"
 
         func run() throws {
-            let peak1 = measureFMAPeak(threads: 1, seconds: 0.5)
-            let peakN = measureFMAPeak(threads: Threading.count, seconds: 0.5)
+            let precisions = try precision.split(separator: ",").map { name -> MatrixPrecision in
+                guard let p = MatrixPrecision(rawValue: String(name)) else {
+                    throw ValidationError("--precision: '\(name)' is not one of fp32, bf16")
+                }
+                return p
+            }
             print("cpu: \(CPUInfo.current)")
             print("gemm blocking: \(GEMMParameters.current)")
-            print(String(format: "FMA peak: %.1f GFLOP/s (1 thread), %.1f GFLOP/s (%d threads)", peak1, peakN, Threading.count))
-            print("shape               threads   GFLOP/s   % of peak")
+            for p in precisions { try table(p) }
+        }
+
+        private func table(_ precision: MatrixPrecision) throws {
+            let (resolved, notice) = BFloat16Support.resolve(precision)
+            if let notice { print(notice) }
+            let bf16 = resolved == .bf16
+            let peak1 = bf16 ? measureBFloat16Peak(threads: 1, seconds: 0.5)! : measureFMAPeak(threads: 1, seconds: 0.5)
+            let peakN = bf16 ? measureBFloat16Peak(threads: Threading.count, seconds: 0.5)! : measureFMAPeak(threads: Threading.count, seconds: 0.5)
+            print(String(format: "%@ peak: %.1f GFLOP/s (1 thread), %.1f GFLOP/s (%d threads)",
+                         bf16 ? "bf16 dot-product" : "FMA", peak1, peakN, Threading.count))
+            print("shape               threads   GFLOP/s   % of peak   (\(resolved.rawValue))")
             for spec in shapes.split(separator: ",") {
                 let parts = spec.split(separator: ":")
                 let dims = parts[0].split(separator: "x").compactMap { Int($0) }
@@ -59,8 +81,13 @@ struct Bench: ParsableCommand {
                 let c = Tensor.zeros([m * n])
                 for threads in Set([1, Threading.count]).sorted() {
                     let t = Bench.bestTime(repeats: repeats) {
-                        gemm(transA: ta, transB: tb, m: m, n: n, k: k, a: a.pointer, lda: ta ? m : k,
-                             b: b.pointer, ldb: tb ? k : n, c: c.pointer, ldc: n, threads: threads)
+                        if bf16 {
+                            gemmBFloat16(transA: ta, transB: tb, m: m, n: n, k: k, a: a.pointer, lda: ta ? m : k,
+                                         b: b.pointer, ldb: tb ? k : n, c: c.pointer, ldc: n, threads: threads)
+                        } else {
+                            gemm(transA: ta, transB: tb, m: m, n: n, k: k, a: a.pointer, lda: ta ? m : k,
+                                 b: b.pointer, ldb: tb ? k : n, c: c.pointer, ldc: n, threads: threads)
+                        }
                     }
                     let gflops = 2.0 * Double(m * n * k) / t / 1e9
                     let peak = threads == 1 ? peak1 : peakN
