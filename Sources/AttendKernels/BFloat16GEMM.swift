@@ -30,7 +30,8 @@ public enum BFloat16Support {
 
     /// The precision a request for `precision` gets on this CPU, and the one-line notice to print
     /// when bfloat16 was asked for but is unavailable (nil otherwise).
-    public static func resolve(_ precision: MatrixPrecision) -> (precision: MatrixPrecision, notice: String?) {
+    public static func resolve(_ precision: MatrixPrecision, available: Bool = available)
+        -> (precision: MatrixPrecision, notice: String?) {
         if precision == .bf16 && !available {
             return (.fp32, "notice: this CPU has no AVX512-BF16 (vdpbf16ps); matrix products run in fp32")
         }
