@@ -5,6 +5,11 @@
 // B as KC×32 row-major micro-panels and A as KC×12 "column" strips, so one micro-kernel
 // serves NN, NT, TN and TT.
 
+import CAttendKernels
+
+/// Whether the C packing routines (AVX512F/BW) can run here.
+let gemmHasAVX512 = attend_has_avx512f() != 0
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -53,11 +58,16 @@ func gemmPackB(transB: Bool, _ b: UnsafePointer<Float>, _ ldb: Int,
 /// Writes dst[p·width + r] = src[r·ld + p] for r < rows, p < kc, and zeros for
 /// rows ≤ r < width: a transposed copy of a rows×kc block into a kc×width panel.
 ///
-/// Reads each source row in 16-float vectors and scatters the lanes (about 1.2 cycles per
-/// element). An in-register 16×16 transpose would be faster, but LLVM merges the permute
-/// rounds written in Swift into long scalarised shuffle chains, so this stays simple.
+/// On AVX-512 CPUs this is 16×16 in-register transposes in C (`attend_pack_transposed_f32`:
+/// LLVM merges permute rounds written in Swift into long scalarised shuffle chains, so the
+/// intrinsics live in the C target); elsewhere each source row is read in 16-float vectors and
+/// the lanes scattered (about 1.2 cycles per element).
 func gemmPackTransposed(_ src: UnsafePointer<Float>, _ ld: Int, rows: Int, width: Int, kc: Int,
                         into dst: UnsafeMutablePointer<Float>) {
+    if gemmHasAVX512 {
+        attend_pack_transposed_f32(src, ld, rows, width, kc, dst)
+        return
+    }
     var p0 = 0
     while p0 + 16 <= kc {
         for r in 0..<rows {

@@ -2,6 +2,27 @@ import AttendKernels
 
 /// Affine maps and matrix products with gradients.
 extension Tensor {
+    /// Arithmetic of `linear`'s three matrix products (y = x·Wᵀ, dx = dy·W, dW = dyᵀ·x): fp32
+    /// (default), or bfloat16 operands with fp32 accumulation (`gemmBFloat16`) — PyTorch's CPU bf16
+    /// autocast for `nn.Linear`, with fp32 master weights and fp32 gradients. Process-wide, like
+    /// `Threading.count`: the trainers set it from their run's `precision` (an fp32 run sets fp32).
+    /// Attention kernels, norms, losses and the optimizer always run in fp32.
+    nonisolated(unsafe) public static var linearPrecision: MatrixPrecision = .fp32
+
+    /// One of `linear`'s products in `linearPrecision` (bf16 only where the CPU has AVX512-BF16).
+    @inline(__always)
+    static func linearProduct(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
+                              a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                              beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        if linearPrecision == .bf16 && m > 4 {
+            gemmBFloat16(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb,
+                         beta: beta, c: c, ldc: ldc)
+        } else {
+            gemm(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb,
+                 beta: beta, c: c, ldc: ldc)
+        }
+    }
+
     /// y = x·Wᵀ + b over the last dimension, as `torch.nn.functional.linear`.
     ///
     /// x: [..., inFeatures], weight: [outFeatures, inFeatures], bias: [outFeatures] → [..., outFeatures].
@@ -11,8 +32,8 @@ extension Tensor {
         precondition(x.shape.last == inF, "linear expects last dimension \(inF), got \(x.shape)")
         let rows = x.count / max(inF, 1)
         let out = Tensor(uninitializedShape: Array(x.shape.dropLast()) + [outF])
-        gemm(transA: false, transB: true, m: rows, n: outF, k: inF,
-             a: x.pointer, lda: inF, b: weight.pointer, ldb: inF, c: out.pointer, ldc: outF)
+        linearProduct(transA: false, transB: true, m: rows, n: outF, k: inF,
+                      a: x.pointer, lda: inF, b: weight.pointer, ldb: inF, c: out.pointer, ldc: outF)
         if let bias {
             precondition(bias.shape == [outF], "linear bias must be [\(outF)], got \(bias.shape)")
             addRowBias(out.pointer, bias: bias.pointer, out.pointer, rows: rows, cols: outF)
@@ -22,12 +43,12 @@ extension Tensor {
             out.record { g in
                 // y = x·Wᵀ  →  dx = dy·W,  dW = dyᵀ·x,  db = Σ_rows dy
                 x.accumulateGrad { gx, beta in
-                    gemm(transA: false, transB: false, m: rows, n: inF, k: outF,
-                         a: g.pointer, lda: outF, b: weight.pointer, ldb: inF, beta: beta, c: gx, ldc: inF)
+                    linearProduct(transA: false, transB: false, m: rows, n: inF, k: outF,
+                                  a: g.pointer, lda: outF, b: weight.pointer, ldb: inF, beta: beta, c: gx, ldc: inF)
                 }
                 weight.accumulateGrad { gw, beta in
-                    gemm(transA: true, transB: false, m: outF, n: inF, k: rows,
-                         a: g.pointer, lda: outF, b: x.pointer, ldb: inF, beta: beta, c: gw, ldc: inF)
+                    linearProduct(transA: true, transB: false, m: outF, n: inF, k: rows,
+                                  a: g.pointer, lda: outF, b: x.pointer, ldb: inF, beta: beta, c: gw, ldc: inF)
                 }
                 bias?.accumulateGrad { gb, beta in
                     if beta == 0 { gb.update(repeating: 0, count: outF) }

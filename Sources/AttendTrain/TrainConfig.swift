@@ -1,3 +1,4 @@
+import AttendKernels
 import AttendModels
 
 /// Optimisation settings of a training run; names are the glossary shared with JSON and CLI flags.
@@ -21,8 +22,39 @@ public struct TrainConfig: Codable, Equatable, Sendable {
     /// Steps between checkpoints (also written at every evaluation and at the end).
     public var checkpointInterval = 250
     public var seed: UInt64 = 1337
+    /// Arithmetic of the linear layers' matrix products: fp32, or bf16 (bfloat16 operands, fp32
+    /// accumulation, fp32 master weights; `Tensor.linearPrecision`). Runs written before this
+    /// field existed read as fp32.
+    public var precision: MatrixPrecision = .fp32
 
     public init() {}
+
+    private enum CodingKeys: String, CodingKey {
+        case batchSize, maxSteps, learningRate, minLearningRate, warmupSteps, decaySteps, weightDecay
+        case beta1, beta2, epsilon, gradClip, evalInterval, evalBatches, checkpointInterval, seed, precision
+    }
+
+    /// Decodes a config.json; a field an older run folder lacks takes its default (`precision`: fp32).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = TrainConfig()
+        batchSize = try c.decodeIfPresent(Int.self, forKey: .batchSize) ?? d.batchSize
+        maxSteps = try c.decodeIfPresent(Int.self, forKey: .maxSteps) ?? d.maxSteps
+        learningRate = try c.decodeIfPresent(Float.self, forKey: .learningRate) ?? d.learningRate
+        minLearningRate = try c.decodeIfPresent(Float.self, forKey: .minLearningRate) ?? d.minLearningRate
+        warmupSteps = try c.decodeIfPresent(Int.self, forKey: .warmupSteps) ?? d.warmupSteps
+        decaySteps = try c.decodeIfPresent(Int.self, forKey: .decaySteps) ?? d.decaySteps
+        weightDecay = try c.decodeIfPresent(Float.self, forKey: .weightDecay) ?? d.weightDecay
+        beta1 = try c.decodeIfPresent(Float.self, forKey: .beta1) ?? d.beta1
+        beta2 = try c.decodeIfPresent(Float.self, forKey: .beta2) ?? d.beta2
+        epsilon = try c.decodeIfPresent(Float.self, forKey: .epsilon) ?? d.epsilon
+        gradClip = try c.decodeIfPresent(Float.self, forKey: .gradClip) ?? d.gradClip
+        evalInterval = try c.decodeIfPresent(Int.self, forKey: .evalInterval) ?? d.evalInterval
+        evalBatches = try c.decodeIfPresent(Int.self, forKey: .evalBatches) ?? d.evalBatches
+        checkpointInterval = try c.decodeIfPresent(Int.self, forKey: .checkpointInterval) ?? d.checkpointInterval
+        seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? d.seed
+        precision = try c.decodeIfPresent(MatrixPrecision.self, forKey: .precision) ?? d.precision
+    }
 
     /// The learning-rate schedule these settings describe.
     public var schedule: WarmupCosineSchedule {

@@ -63,6 +63,7 @@ public final class Trainer {
         try config.model.validate()
         try config.training.validate()
         try dataset.check(contextLength: config.model.contextLength)
+        Tensor.linearPrecision = BFloat16Support.resolve(config.training.precision).precision
         self.config = config
         self.dataset = dataset
         self.run = run

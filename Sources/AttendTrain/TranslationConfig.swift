@@ -1,3 +1,4 @@
+import AttendKernels
 import AttendData
 import AttendModels
 import Foundation
@@ -33,6 +34,10 @@ public struct TranslationTrainConfig: Codable, Equatable, Sendable {
     public var timeLimitMinutes: Double?
     /// Seed of the shuffles.
     public var seed: UInt64 = 1337
+    /// Arithmetic of the linear layers' matrix products (`Tensor.linearPrecision`): nil or fp32 is
+    /// fp32 (run folders written before this field read as nil), bf16 is bfloat16 operands with
+    /// fp32 accumulation and fp32 master weights.
+    public var precision: MatrixPrecision?
 
     /// The paper's settings with batches of 4096 tokens and 4000 warm-up steps.
     public init() {}

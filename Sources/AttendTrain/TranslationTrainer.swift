@@ -64,6 +64,7 @@ public final class TranslationTrainer {
             throw ConfigError.invalid(field: "vocabSize", message: "the model has \(config.model.vocabSize) tokens but the vocabulary \(vocabulary.vocabSize)")
         }
         guard !train.isEmpty else { throw ConfigError.invalid(field: "data", message: "no training examples") }
+        Tensor.linearPrecision = BFloat16Support.resolve(config.training.precision ?? .fp32).precision
         self.config = config
         self.vocabulary = vocabulary
         self.run = run

@@ -26,6 +26,18 @@ int attend_has_avx512bf16(void) {
 }
 
 #define BF16_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16,fma")))
+#define AVX512_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,fma")))
+
+int attend_has_avx512f(void) {
+    unsigned eax, ebx, ecx, edx;
+    if (!__get_cpuid_count(1, 0, &eax, &ebx, &ecx, &edx) || !(ecx & (1u << 27))) return 0;
+    unsigned lo, hi;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    if ((lo & 0xE6) != 0xE6) return 0;
+    if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return 0;
+    return (ebx >> 16) & 1 && (ebx >> 30) & 1;  // AVX512F and AVX512BW
+}
+
 
 BF16_TARGET void attend_bf16_dot_burst(float *state, long iterations) {
     __m512bh x = (__m512bh)_mm512_loadu_ps(state + 16 * 16);
@@ -69,7 +81,7 @@ static inline uint16_t bf16_round(float x) {
 
 /// 16 floats → 16 bfloat16 (round to nearest even, as `bf16_round`), with AVX-512F integer ops
 /// so that this file needs BF16 only in the kernel: identical to `vcvtneps2bf16` for non-NaN input.
-BF16_TARGET static inline __m256i bf16_round16(__m512 x) {
+AVX512_TARGET static inline __m256i bf16_round16(__m512 x) {
     __m512i u = _mm512_castps_si512(x);
     __m512i lsb = _mm512_and_si512(_mm512_srli_epi32(u, 16), _mm512_set1_epi32(1));
     __m512i r = _mm512_add_epi32(u, _mm512_add_epi32(lsb, _mm512_set1_epi32(0x7FFF)));
@@ -78,38 +90,91 @@ BF16_TARGET static inline __m256i bf16_round16(__m512 x) {
     return _mm512_cvtepi32_epi16(_mm512_srli_epi32(r, 16));
 }
 
+/// In-register transpose of a 16×16 block of 32-bit words: on return r[x] holds column x.
+AVX512_TARGET static inline void transpose16(__m512i r[16]) {
+    __m512i t[16];
+    for (int i = 0; i < 8; i++) {
+        t[2 * i] = _mm512_unpacklo_epi32(r[2 * i], r[2 * i + 1]);
+        t[2 * i + 1] = _mm512_unpackhi_epi32(r[2 * i], r[2 * i + 1]);
+    }
+    for (int i = 0; i < 4; i++) {
+        r[4 * i] = _mm512_unpacklo_epi64(t[4 * i], t[4 * i + 2]);
+        r[4 * i + 1] = _mm512_unpackhi_epi64(t[4 * i], t[4 * i + 2]);
+        r[4 * i + 2] = _mm512_unpacklo_epi64(t[4 * i + 1], t[4 * i + 3]);
+        r[4 * i + 3] = _mm512_unpackhi_epi64(t[4 * i + 1], t[4 * i + 3]);
+    }
+    for (int i = 0; i < 2; i++) {
+        for (int j = 0; j < 4; j++) {
+            t[8 * i + j] = _mm512_shuffle_i32x4(r[8 * i + j], r[8 * i + 4 + j], 0x88);
+            t[8 * i + 4 + j] = _mm512_shuffle_i32x4(r[8 * i + j], r[8 * i + 4 + j], 0xdd);
+        }
+    }
+    for (int j = 0; j < 8; j++) {
+        r[j] = _mm512_shuffle_i32x4(t[j], t[8 + j], 0x88);
+        r[8 + j] = _mm512_shuffle_i32x4(t[j], t[8 + j], 0xdd);
+    }
+}
+
+/// Mask of the low n of 16 lanes (n clamped to 0…16).
+static inline __mmask16 low_lanes(long n) {
+    return n <= 0 ? 0 : n >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << n) - 1u);
+}
+
+/// Transposes `words`-wide rows into a column layout: for each block of 16 source rows
+/// (r0 < width) and 16 words, dst[(w)·width + r] = word w of source row r. `row_words(r, w0, mask)`
+/// supplies the 16 words w0… of source row r (zero where the mask is clear); rows ≥ `rows`
+/// are zero. Shared by the fp32 and bfloat16 packers.
+#define TRANSPOSE_PACK(width, rows, words, dst32, ROW_WORDS)                                   \
+    for (long r0 = 0; r0 < (width); r0 += 16) {                                               \
+        __mmask16 lanes = low_lanes((width) - r0);                                            \
+        long valid = (rows) - r0;                                                             \
+        for (long w0 = 0; w0 < (words); w0 += 16) {                                           \
+            long count = (words) - w0 < 16 ? (words) - w0 : 16;                               \
+            __m512i r[16];                                                                    \
+            for (long i = 0; i < 16; i++) {                                                   \
+                r[i] = i < valid ? ROW_WORDS(r0 + i, w0, count) : _mm512_setzero_si512();     \
+            }                                                                                 \
+            transpose16(r);                                                                   \
+            for (long x = 0; x < count; x++) {                                                \
+                _mm512_mask_storeu_epi32((void *)((dst32) + (w0 + x) * (width) + r0), lanes, r[x]); \
+            }                                                                                 \
+        }                                                                                     \
+    }
+
+/// 16 fp32 words of row r starting at column w0 (masked to `count`), for the fp32 packer.
+#define F32_ROW(r, w0, count) _mm512_maskz_loadu_epi32(low_lanes(count), (const void *)(src + (r) * ld + (w0)))
+
+AVX512_TARGET void attend_pack_transposed_f32(const float *src, long ld, long rows, long width, long kc, float *dst) {
+    uint32_t *dst32 = (uint32_t *)dst;
+    TRANSPOSE_PACK(width, rows, kc, dst32, F32_ROW)
+}
+
+/// The 16 bfloat16 pairs (32 values from column 2·w0, masked to the K extent) of a row that is
+/// contiguous in K, rounded to nearest even: one 32-bit word per pair.
+AVX512_TARGET static inline __m512i bf16_pairs(const float *row, long w0, long kc) {
+    long p = 2 * w0;
+    __m256i lo = bf16_round16(_mm512_maskz_loadu_ps(low_lanes(kc - p), row + p));
+    __m256i hi = bf16_round16(_mm512_maskz_loadu_ps(low_lanes(kc - p - 16), row + p + 16));
+    return _mm512_inserti64x4(_mm512_castsi256_si512(lo), hi, 1);
+}
+
 /// The vpermw index that turns (x[0..<16], y[0..<16]) into (x0, y0, x1, y1, …, x15, y15).
-BF16_TARGET static inline __m512i interleave_index(void) {
+AVX512_TARGET static inline __m512i interleave_index(void) {
     return _mm512_set_epi16(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8,
                             23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
 }
 
-BF16_TARGET void attend_bf16_pack_a(int transA, const float *a, long lda, long i0, long mr, long p0,
+AVX512_TARGET void attend_bf16_pack_a(int transA, const float *a, long lda, long i0, long mr, long p0,
                                     long kc, uint16_t *dst) {
     long kp = (kc + 1) / 2;
     if (!transA) {
-        // Row i of A is contiguous in p: its bfloat16 pairs are consecutive 32-bit words.
+        // Row i of A is contiguous in p: its bfloat16 pairs are consecutive 32-bit words, and a
+        // 16×16 word transpose puts them in strip order.
         uint32_t *d32 = (uint32_t *)dst;
-        for (long i = 0; i < ATTEND_BF16_MR; i++) {
-            if (i >= mr) {
-                for (long t = 0; t < kp; t++) d32[t * ATTEND_BF16_MR + i] = 0;
-                continue;
-            }
-            const float *row = a + (i0 + i) * lda + p0;
-            long p = 0;
-            uint16_t tmp[32];
-            for (; p + 32 <= kc; p += 32) {
-                _mm256_storeu_si256((__m256i *)tmp, bf16_round16(_mm512_loadu_ps(row + p)));
-                _mm256_storeu_si256((__m256i *)(tmp + 16), bf16_round16(_mm512_loadu_ps(row + p + 16)));
-                const uint32_t *pairs = (const uint32_t *)tmp;
-                for (long t = 0; t < 16; t++) d32[(p / 2 + t) * ATTEND_BF16_MR + i] = pairs[t];
-            }
-            for (; p < kc; p += 2) {
-                uint32_t lo = bf16_round(row[p]);
-                uint32_t hi = p + 1 < kc ? bf16_round(row[p + 1]) : 0;
-                d32[(p / 2) * ATTEND_BF16_MR + i] = lo | (hi << 16);
-            }
-        }
+        const float *base = a + i0 * lda + p0;
+#define A_ROW(r, w0, count) bf16_pairs(base + (r) * lda, (w0), kc)
+        TRANSPOSE_PACK(ATTEND_BF16_MR, mr, kp, d32, A_ROW)
+#undef A_ROW
     } else {
         // Row p of the stored A holds op(A)(·, p) contiguously: rows p and p+1 interleave.
         const __m512i idx = interleave_index();
@@ -125,7 +190,7 @@ BF16_TARGET void attend_bf16_pack_a(int transA, const float *a, long lda, long i
     }
 }
 
-BF16_TARGET void attend_bf16_pack_b(int transB, const float *b, long ldb, long p0, long kc, long j0,
+AVX512_TARGET void attend_bf16_pack_b(int transB, const float *b, long ldb, long p0, long kc, long j0,
                                     long nc, uint16_t *dst) {
     long kp = (kc + 1) / 2;
     for (long q = 0; q * ATTEND_BF16_NR < nc; q++) {
@@ -156,28 +221,13 @@ BF16_TARGET void attend_bf16_pack_b(int transB, const float *b, long ldb, long p
                 }
             }
         } else {
-            // Column j of op(B) is row j of the stored B, contiguous in p: its pairs are words.
+            // Column j of op(B) is row j of the stored B, contiguous in p: its pairs are words,
+            // transposed 16×16 into the panel.
             uint32_t *d32 = (uint32_t *)panel;
-            for (long j = 0; j < ATTEND_BF16_NR; j++) {
-                if (j >= cols) {
-                    for (long t = 0; t < kp; t++) d32[t * ATTEND_BF16_NR + j] = 0;
-                    continue;
-                }
-                const float *row = b + (jq + j) * ldb + p0;
-                long p = 0;
-                uint16_t tmp[32];
-                for (; p + 32 <= kc; p += 32) {
-                    _mm256_storeu_si256((__m256i *)tmp, bf16_round16(_mm512_loadu_ps(row + p)));
-                    _mm256_storeu_si256((__m256i *)(tmp + 16), bf16_round16(_mm512_loadu_ps(row + p + 16)));
-                    const uint32_t *pairs = (const uint32_t *)tmp;
-                    for (long t = 0; t < 16; t++) d32[(p / 2 + t) * ATTEND_BF16_NR + j] = pairs[t];
-                }
-                for (; p < kc; p += 2) {
-                    uint32_t lo = bf16_round(row[p]);
-                    uint32_t hi = p + 1 < kc ? bf16_round(row[p + 1]) : 0;
-                    d32[(p / 2) * ATTEND_BF16_NR + j] = lo | (hi << 16);
-                }
-            }
+            const float *base = b + jq * ldb + p0;
+#define B_ROW(r, w0, count) bf16_pairs(base + (r) * ldb, (w0), kc)
+            TRANSPOSE_PACK(ATTEND_BF16_NR, cols, kp, d32, B_ROW)
+#undef B_ROW
         }
     }
 }
@@ -257,6 +307,10 @@ BF16_TARGET void attend_bf16_kernel(long kp, const uint16_t *a, const uint16_t *
 #else  // not x86-64: no bfloat16 kernels; callers see attend_has_avx512bf16() == 0.
 
 int attend_has_avx512bf16(void) { return 0; }
+int attend_has_avx512f(void) { return 0; }
+void attend_pack_transposed_f32(const float *src, long ld, long rows, long width, long kc, float *dst) {
+    (void)src; (void)ld; (void)rows; (void)width; (void)kc; (void)dst;
+}
 void attend_bf16_dot_burst(float *state, long iterations) { (void)state; (void)iterations; }
 void attend_bf16_pack_a(int transA, const float *a, long lda, long i0, long mr, long p0, long kc,
                         uint16_t *dst) {

@@ -107,11 +107,15 @@ struct Bench: ParsableCommand {
         @Option(help: "Batches per split for the final evaluation.") var evalBatches: Int = 200
         @Option(help: "Untimed steps before timing starts.") var warmup: Int = 10
         @Flag(help: "Print one JSON line instead of text.") var json = false
+        @Option(help: "Matrix products of the linear layers: fp32 or bf16.") var precision: MatrixPrecision = .fp32
 
         func run() throws {
             try reportingErrors {
                 let dataset = try TextDataset(path: data)
+                let resolved = BFloat16Support.resolve(precision)
+                if let notice = resolved.notice { writeError(notice + "\n") }
                 var t = TrainConfig()
+                t.precision = resolved.precision
                 t.maxSteps = steps
                 t.decaySteps = 2000
                 t.seed = seed
@@ -132,11 +136,12 @@ struct Bench: ParsableCommand {
                 let tokens = Double(t.batchSize * m.contextLength)
                 let peakMB = Double(ResourceUsage.peakResidentBytes() ?? 0) / 1e6
                 if json {
-                    print(String(format: #"{"impl":"attend","threads":%d,"steps":%d,"seed":%llu,"ms_per_step_median":%.3f,"ms_per_step_mean":%.3f,"tokens_per_s":%.1f,"final_train_loss":%.6f,"final_val_loss":%.6f,"peak_rss_mb":%.1f,"cpu":"%@"}"#,
-                                 Threading.count, steps, seed, median, mean, tokens / mean * 1000, tr, va, peakMB, ResourceUsage.cpuModel() as NSString))
+                    print(String(format: #"{"impl":"attend","threads":%d,"steps":%d,"seed":%llu,"ms_per_step_median":%.3f,"ms_per_step_mean":%.3f,"tokens_per_s":%.1f,"final_train_loss":%.6f,"final_val_loss":%.6f,"peak_rss_mb":%.1f,"precision":"%@","cpu":"%@"}"#,
+                                 Threading.count, steps, seed, median, mean, tokens / mean * 1000, tr, va, peakMB,
+                                 t.precision.rawValue as NSString, ResourceUsage.cpuModel() as NSString))
                 } else {
                     writeError("\n")
-                    print("cpu: \(ResourceUsage.cpuModel()), threads: \(Threading.count)")
+                    print("cpu: \(ResourceUsage.cpuModel()), threads: \(Threading.count), precision: \(t.precision.rawValue)")
                     print(String(format: "%d steps: %.2f ms/step median, %.2f mean → %.0f tokens/s", steps, median, mean, tokens / mean * 1000))
                     print(String(format: "final train loss %.4f, val loss %.4f (%d batches); peak RSS %.0f MB", tr, va, evalBatches, peakMB))
                 }

@@ -12,7 +12,9 @@ struct Generate: ParsableCommand {
     @Option(help: "Sample only among the k most likely tokens.") var topK: Int?
     @Option var seed: UInt64 = 1337
     @Option(help: "Weight matrices read in fp32 (default) or bf16 (a rounded copy: half the memory traffic per token).")
-    var weights: WeightPrecision = .float32
+    var weights: WeightPrecision?
+    @Option(help: "bf16: bfloat16 arithmetic where it pays — the prompt's and batched products through vdpbf16ps, and (unless --weights says otherwise) bf16 weights for the per-token steps, which are bandwidth-bound matrix–vector products. Needs AVX512-BF16 for the products, else fp32 with a notice.")
+    var precision: MatrixPrecision = .fp32
 
     func validate() throws {
         if tokens < 0 { throw ValidationError("--tokens must be ≥ 0, got \(tokens)") }
@@ -27,6 +29,10 @@ struct Generate: ParsableCommand {
             let tokenizer = state.tokenizer
             let ids = try tokenizer.encode(prompt)
             if ids.isEmpty { throw ValidationError("--prompt must not be empty") }
+            let resolved = BFloat16Support.resolve(precision)
+            if let notice = resolved.notice { writeError(notice + "\n") }
+            Tensor.linearPrecision = resolved.precision
+            let weights = self.weights ?? (precision == .bf16 ? .bfloat16 : .float32)
             var rng = RandomGenerator(seed: seed)
             print(prompt, terminator: "")
             _ = try model.generate(prompt: ids, count: tokens, options: SamplingOptions(temperature: temperature, topK: topK),

@@ -76,6 +76,8 @@ struct Train: ParsableCommand {
     @Option var evalBatches: Int?
     @Option var checkpointInterval: Int?
     @Option var seed: UInt64?
+    @Option(help: "Matrix products of the linear layers: fp32 (default) or bf16 (bfloat16 operands, fp32 accumulation and master weights; needs AVX512-BF16, else fp32 with a notice).")
+    var precision: MatrixPrecision?
     @Option(help: "Stop after this many steps in this invocation (the schedule still follows --max-steps).")
     var stopAfter: Int?
     @Flag(help: "No live progress line.") var quiet = false
@@ -138,6 +140,7 @@ struct Train: ParsableCommand {
         if let evalBatches { t.evalBatches = evalBatches }
         if let checkpointInterval { t.checkpointInterval = checkpointInterval }
         if let seed { t.seed = seed }
+        if let precision { t.precision = precision }
         return RunConfig(model: m, training: t, data: data)
     }
 
@@ -150,9 +153,10 @@ struct Train: ParsableCommand {
             let dataset = try TextDataset(path: data)
             let config = runConfig(vocabSize: dataset.tokenizer.vocabSize)
             let runURL = URL(fileURLWithPath: out)
+            if let notice = BFloat16Support.resolve(config.training.precision).notice { writeError(notice + "\n") }
             let trainer = try Trainer(config: config, dataset: dataset, run: runURL, resume: resume)
             let m = config.model
-            writeError("attend train: \(trainer.model.parameterCount) parameters, \(m.numLayers) layers × \(m.numHeads) heads, width \(m.modelDim), context \(m.contextLength), \(m.attention.rawValue) attention\(m.positionBias == .none ? "" : " + \(m.positionBias.rawValue) bias")\(m.dotProduct ? "" : " (dot-product-free)"), \(Threading.count) threads\n")
+            writeError("attend train: \(trainer.model.parameterCount) parameters, \(m.numLayers) layers × \(m.numHeads) heads, width \(m.modelDim), context \(m.contextLength), \(m.attention.rawValue) attention\(m.positionBias == .none ? "" : " + \(m.positionBias.rawValue) bias")\(m.dotProduct ? "" : " (dot-product-free)"), \(Threading.count) threads\(Tensor.linearPrecision == .bf16 ? ", bf16 matrix products" : "")\n")
             writeError("data: \(data) — \(dataset.train.count) train / \(dataset.validation.count) validation tokens, vocabulary \(dataset.tokenizer.vocabSize)\n")
             let interactive = isatty(STDERR_FILENO) != 0
             var lastPrint = Date.distantPast
@@ -184,4 +188,5 @@ struct Train: ParsableCommand {
 }
 
 extension PositionBias: ExpressibleByArgument {}
+extension MatrixPrecision: ExpressibleByArgument {}
 extension AbsolutePositions: ExpressibleByArgument {}

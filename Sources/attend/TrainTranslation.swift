@@ -64,6 +64,7 @@ extension Train {
         if let keepCheckpoints { t.keepCheckpoints = keepCheckpoints }
         if let timeLimit { t.timeLimitMinutes = timeLimit }
         if let seed { t.seed = seed }
+        if let precision { t.precision = precision }
         return t
     }
 

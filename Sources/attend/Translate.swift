@@ -14,6 +14,8 @@ struct Translate: ParsableCommand {
     @Option(help: "Length penalty α in ((5 + |Y|)/6)^α.") var lengthPenalty: Double = 0.6
     @Option(help: "Output may be this many tokens longer than the source.") var maxExtraLength: Int = 50
     @Option(help: "Sentences decoded together.") var batchSize: Int = 64
+    @Option(help: "Matrix products of the linear layers: fp32 (default) or bf16 (bfloat16 operands, fp32 accumulation; needs AVX512-BF16, else fp32 with a notice).")
+    var precision: MatrixPrecision = .fp32
 
     func validate() throws {
         if beam < 1 { throw ValidationError("--beam must be ≥ 1, got \(beam)") }
@@ -24,6 +26,9 @@ struct Translate: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let (model, state) = try TranslationCheckpoint.loadModel(try Checkpoint.resolve(checkpoint))
+            let resolved = BFloat16Support.resolve(precision)
+            if let notice = resolved.notice { writeError(notice + "\n") }
+            Tensor.linearPrecision = resolved.precision
             let lines: [String]
             if let input { lines = try ParallelCorpus.readLines(input) }
             else {

@@ -16,6 +16,14 @@ extern "C" {
 /// 512-bit register state (XCR0 bits 5–7); 0 otherwise (also on non-x86 builds).
 int attend_has_avx512bf16(void);
 
+/// 1 when the CPU executes AVX512F and AVX512BW and the OS saves their state; 0 otherwise.
+int attend_has_avx512f(void);
+
+/// dst[p·width + r] = src[r·ld + p] for r < rows, p < kc, and 0 for rows ≤ r < width (width ≤ 32):
+/// the transposed copy of a rows×kc block into a kc×width panel, by 16×16 in-register transposes.
+/// Requires AVX512F/BW.
+void attend_pack_transposed_f32(const float *src, long ld, long rows, long width, long kc, float *dst);
+
 /// Rows of C in the bfloat16 micro-tile (one broadcast bfloat16 pair of A per row and K pair).
 #define ATTEND_BF16_MR 12
 /// Columns of C in the bfloat16 micro-tile (two 16-lane fp32 accumulators per row).
