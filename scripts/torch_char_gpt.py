@@ -230,6 +230,8 @@ def main():
     ap.add_argument("--beta2", type=float, default=0.99)
     ap.add_argument("--eps", type=float, default=1e-8)
     ap.add_argument("--grad-clip", type=float, default=1.0, help="0 disables clipping")
+    ap.add_argument("--precision", choices=["fp32", "bf16"], default="fp32",
+                    help="bf16: torch.autocast('cpu', dtype=torch.bfloat16) around forward and loss (fp32 master weights)")
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -292,7 +294,8 @@ def main():
             losses = torch.zeros(args.eval_iters)
             for k in range(args.eval_iters):
                 x, y = get_batch(split, eval_gen)
-                losses[k] = model(x, y).item()
+                with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.precision == "bf16"):
+                    losses[k] = model(x, y).item()
             out[split] = losses.mean().item()
         model.train()
         return out
@@ -319,7 +322,8 @@ def main():
         for g in optimizer.param_groups:
             g["lr"] = lr
         x, y = get_batch("train", train_gen)
-        loss = model(x, y)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.precision == "bf16"):
+            loss = model(x, y)
         loss.backward()
         if args.grad_clip != 0.0:
             torch.nn.utils.clip_grad_norm_(model.parameters(), args.grad_clip)
@@ -335,6 +339,7 @@ def main():
     mean = statistics.fmean(timed) if timed else float("nan")
     result = {
         "impl": "pytorch",
+        "precision": args.precision,
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
         "steps": args.steps,

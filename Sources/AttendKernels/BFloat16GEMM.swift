@@ -112,7 +112,8 @@ public func gemmBFloat16(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
     let op = GEMMOperands(transA: transA, transB: transB, alpha: alpha, a: a, lda: lda,
                           b: b, ldb: ldb, c: c, ldc: ldc, kc: parameters.kc, nc: parameters.nc,
                           readsAInPlace: false)
-    let workers = min(max(1, threads), max(1, 2 * m * n * k / gemmMinFlopsPerThread))
+    let nested = WorkerPool.isWorkerOrBusy  // nested regions run serially: take the serial path
+    let workers = nested ? 1 : min(max(1, threads), max(1, 2 * m * n * k / gemmMinFlopsPerThread))
     if workers <= 1 {
         bf16Serial(op, m: m, n: n, k: k, beta: beta)
     } else {

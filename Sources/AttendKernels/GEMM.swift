@@ -65,7 +65,10 @@ public func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
     let op = GEMMOperands(transA: transA, transB: transB, alpha: alpha, a: a, lda: lda,
                           b: b, ldb: ldb, c: c, ldc: ldc, kc: parameters.kc, nc: parameters.nc,
                           readsAInPlace: parameters.readsAInPlace)
-    let workers = min(max(1, threads), max(1, 2 * m * n * k / gemmMinFlopsPerThread))
+    // Inside a parallel job (a data-parallel training shard) nested regions run serially, so the
+    // blocked serial path, whose packed blocks stay in cache, beats packing whole operands.
+    let nested = WorkerPool.isWorkerOrBusy
+    let workers = nested ? 1 : min(max(1, threads), max(1, 2 * m * n * k / gemmMinFlopsPerThread))
     let packedB = k * ((n + gemmNR - 1) / gemmNR * gemmNR)
     let packedA = op.packsA ? k * ((m + gemmMR - 1) / gemmMR * gemmMR) : 0
     if workers <= 1 {

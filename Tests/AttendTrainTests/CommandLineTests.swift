@@ -11,10 +11,13 @@ struct AttendProcess {
     }
 
     /// Starts `attend args…`; output goes to files so pipes never fill up.
-    static func start(_ args: [String], log: URL) throws -> Process {
+    static func start(_ args: [String], log: URL, environment: [String: String] = [:]) throws -> Process {
         let p = Process()
         p.executableURL = executable
         p.arguments = args
+        if !environment.isEmpty {
+            p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
         p.standardOutput = handle
@@ -24,9 +27,9 @@ struct AttendProcess {
     }
 
     /// Runs to completion; returns exit status and combined output.
-    static func run(_ args: [String]) throws -> (status: Int32, output: String) {
+    static func run(_ args: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
         let log = temporaryFolder("cli").appendingPathComponent("log.txt")
-        let p = try start(args, log: log)
+        let p = try start(args, log: log, environment: environment)
         p.waitUntilExit()
         return (p.terminationStatus, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
     }
