@@ -96,19 +96,13 @@ public func gemmBFloat16(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
                          c: UnsafeMutablePointer<Float>, ldc: Int,
                          threads: Int = Threading.count,
                          parameters: GEMMParameters = .current) {
-    precondition(m >= 0 && n >= 0 && k >= 0, "gemmBFloat16: negative size m=\(m) n=\(n) k=\(k)")
-    if m == 0 || n == 0 { return }
-    precondition(ldc >= n && (k == 0 || (lda >= (transA ? m : k) && ldb >= (transB ? k : n))),
-                 "gemmBFloat16: leading dimension too small (lda \(lda), ldb \(ldb), ldc \(ldc))")
     guard BFloat16Support.available else {
         gemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
              beta: beta, c: c, ldc: ldc, threads: threads, parameters: parameters)
         return
     }
-    if k == 0 || alpha == 0 {
-        gemmScale(c, ldc: ldc, rows: m, cols: n, by: beta)
-        return
-    }
+    if gemmHandledTrivially("gemmBFloat16", transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+                            lda: lda, ldb: ldb, beta: beta, c: c, ldc: ldc) { return }
     let op = GEMMOperands(transA: transA, transB: transB, alpha: alpha, a: a, lda: lda,
                           b: b, ldb: ldb, c: c, ldc: ldc, kc: parameters.kc, nc: parameters.nc,
                           readsAInPlace: false)

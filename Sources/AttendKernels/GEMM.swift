@@ -49,14 +49,8 @@ public func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
                  c: UnsafeMutablePointer<Float>, ldc: Int,
                  threads: Int = Threading.count,
                  parameters: GEMMParameters = .current) {
-    precondition(m >= 0 && n >= 0 && k >= 0, "gemm: negative size m=\(m) n=\(n) k=\(k)")
-    if m == 0 || n == 0 { return }
-    precondition(ldc >= n && (k == 0 || (lda >= (transA ? m : k) && ldb >= (transB ? k : n))),
-                 "gemm: leading dimension too small (lda \(lda), ldb \(ldb), ldc \(ldc))")
-    if k == 0 || alpha == 0 {
-        gemmScale(c, ldc: ldc, rows: m, cols: n, by: beta)
-        return
-    }
+    if gemmHandledTrivially("gemm", transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+                            lda: lda, ldb: ldb, beta: beta, c: c, ldc: ldc) { return }
     if m <= 4 {  // generation-time shapes: reading B in place beats packing it
         gemmFewRows(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
                     b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, threads: threads)
@@ -380,6 +374,23 @@ func gemmStaticParallel(_ op: GEMMOperands, m: Int, n: Int, k: Int, beta: Float,
             gemmSerial(part, m: i1 - i0, n: n, k: k, beta: beta)
         }
     }
+}
+
+/// Checks a GEMM's sizes (a bad one is a programmer error: it stops with `name` in the message)
+/// and finishes the products with nothing to multiply; returns true when C is final (m or n is 0,
+/// or k is 0 or alpha is 0, which leave beta·C).
+@inline(__always)
+func gemmHandledTrivially(_ name: StaticString, transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+                          lda: Int, ldb: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) -> Bool {
+    precondition(m >= 0 && n >= 0 && k >= 0, "\(name): negative size m=\(m) n=\(n) k=\(k)")
+    if m == 0 || n == 0 { return true }
+    precondition(ldc >= n && (k == 0 || (lda >= (transA ? m : k) && ldb >= (transB ? k : n))),
+                 "\(name): leading dimension too small (lda \(lda), ldb \(ldb), ldc \(ldc))")
+    if k == 0 || alpha == 0 {
+        gemmScale(c, ldc: ldc, rows: m, cols: n, by: beta)
+        return true
+    }
+    return false
 }
 
 /// C = beta · C over an m×n block (beta == 0 writes zeros without reading C).

@@ -37,11 +37,7 @@ struct AttendProcess {
 
 @Suite("Command line", .serialized)
 struct CommandLineTests {
-    let text: URL = {
-        let url = temporaryFolder("text").appendingPathComponent("text.txt")
-        try? Data(String(repeating: "First Citizen: Before we proceed any further, hear me speak.\nAll: Speak, speak.\n", count: 40).utf8).write(to: url)
-        return url
-    }()
+    let text = cliTextFile("text")
 
     func metrics(_ run: URL) throws -> [MetricsRecord] {
         try String(contentsOf: run.appendingPathComponent("metrics.jsonl"), encoding: .utf8)

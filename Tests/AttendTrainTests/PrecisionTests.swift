@@ -6,11 +6,7 @@ import Testing
 /// these runs stay out of the test process).
 @Suite("bfloat16 training precision", .serialized)
 struct PrecisionTests {
-    let text: URL = {
-        let url = temporaryFolder("bf16-text").appendingPathComponent("text.txt")
-        try? Data(String(repeating: "First Citizen: Before we proceed any further, hear me speak.\nAll: Speak, speak.\n", count: 40).utf8).write(to: url)
-        return url
-    }()
+    let text = cliTextFile("bf16-text")
 
     /// Trains the tiny preset for 100 steps; returns the run folder, the output and every logged
     /// loss (train losses at steps 50 and 100, then the final validation loss).

@@ -9,6 +9,13 @@ func temporaryFolder(_ name: String) -> URL {
     return url
 }
 
+/// A small text file of Shakespeare-like lines in a fresh temporary folder (the CLI tests' data).
+func cliTextFile(_ name: String) -> URL {
+    let url = temporaryFolder(name).appendingPathComponent("text.txt")
+    try? Data(String(repeating: "First Citizen: Before we proceed any further, hear me speak.\nAll: Speak, speak.\n", count: 40).utf8).write(to: url)
+    return url
+}
+
 let shortText = String(repeating: "to be or not to be, that is the question. ", count: 12)
 
 func tinyConfig(vocab: Int, steps: Int = 60, lr: Float = 3e-3) -> RunConfig {
