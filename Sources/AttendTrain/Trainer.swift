@@ -9,6 +9,9 @@ import Foundation
 public enum TrainError: Error, CustomStringConvertible, Equatable {
     case nonFiniteLoss(step: Int, lastCheckpoint: Int?)
     case runExists(String)
+    /// SIGINT or SIGTERM stopped the loop after `step`; `run` holds a checkpoint of that step (nil
+    /// when training in memory).
+    case interrupted(signal: Int32, step: Int, run: String?)
 
     public var description: String {
         switch self {
@@ -17,6 +20,10 @@ public enum TrainError: Error, CustomStringConvertible, Equatable {
             return "loss became NaN/inf at step \(step); training stopped and \(kept). Try a lower --learning-rate, a longer --warmup-steps, or --grad-clip 1.0"
         case let .runExists(p):
             return "run folder \(p) already has checkpoints; pass --resume to continue it, or choose another --out"
+        case let .interrupted(signal, step, run):
+            let name = Interruption.name(signal)
+            guard let run else { return "\(name): stopped after step \(step) (no run folder, nothing saved)" }
+            return "\(name): stopped after step \(step); its checkpoint is in \(run)"
         }
     }
 }
@@ -31,6 +38,8 @@ public struct MetricsRecord: Codable, Equatable, Sendable {
     public var learningRate: Float?
     public var tokensPerSecond: Double?
     public var elapsedSeconds: Double?
+    /// What changed in the run's settings at this step (kind "config"), e.g. a longer maxSteps on resume.
+    public var note: String?
 }
 
 /// What the trainer reports while running.
@@ -82,6 +91,10 @@ public final class Trainer {
             lastCheckpointStep = state.step
             lastValidationLoss = state.validationLoss
             try metrics.truncate(after: state.step)
+            if state.config.training.maxSteps != config.training.maxSteps {
+                try metrics.append(MetricsRecord(step: state.step, kind: "config",
+                                                 note: "maxSteps \(state.config.training.maxSteps) → \(config.training.maxSteps) on resume"))
+            }
         } else {
             if let run, !resume, (try? Checkpoint.resolve(run.path)) != nil { throw TrainError.runExists(run.path) }
             var initRNG = RandomGenerator(seed: seed)
@@ -242,6 +255,13 @@ public final class Trainer {
             if let run, isEval || step % t.checkpointInterval == 0 || step == end {
                 try saveCheckpoint(run: run, loss: loss)
                 report(.checkpoint(step: step, path: Checkpoint.folder(run: run).path))
+            }
+            if let signal = Interruption.requested, step < end {
+                if let run, lastCheckpointStep != step {
+                    try saveCheckpoint(run: run, loss: loss)
+                    report(.checkpoint(step: step, path: Checkpoint.folder(run: run).path))
+                }
+                throw TrainError.interrupted(signal: signal, step: step, run: run?.path)
             }
         }
     }

@@ -244,6 +244,13 @@ public final class TranslationTrainer {
                 try saveCheckpoint(run: run, loss: loss)
                 report(.checkpoint(step: step))
             }
+            if let signal = Interruption.requested, step < end {
+                if let run, lastCheckpointStep != step {
+                    try saveCheckpoint(run: run, loss: loss)
+                    report(.checkpoint(step: step))
+                }
+                throw TrainError.interrupted(signal: signal, step: step, run: run?.path)
+            }
         }
         if let run, lastCheckpointStep != step {
             let va = evaluate()

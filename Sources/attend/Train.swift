@@ -31,14 +31,16 @@ struct Train: ParsableCommand {
         abstract: "Train a character-level decoder-only Transformer on a text file, or (--task) an encoder–decoder translation model.",
         discussion: "Writes a run folder with config.json, metrics.jsonl and checkpoints/. Flags override the preset. --task translation (or --preset tatoeba-en-es) trains on a parallel corpus; --task copy|reverse|sort|addition on a synthetic task.")
 
-    @Option(help: "Starting configuration: \(Preset.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var preset: Preset = .shakespeareChar
-    @Option(help: "Text file to train on (first 90 % train, last 10 % validation).")
-    var data: String = "Data/tinyshakespeare.txt"
+    @Option(name: .customLong("preset"), help: "Starting configuration: \(Preset.allCases.map(\.rawValue).joined(separator: ", ")) (default shakespeare-char).")
+    var presetOption: Preset?
+    var preset: Preset { presetOption ?? .shakespeareChar }
+    @Option(name: .customLong("data"), help: "Text file to train on (first 90 % train, last 10 % validation; default Data/tinyshakespeare.txt).")
+    var dataOption: String?
+    var data: String { dataOption ?? "Data/tinyshakespeare.txt" }
     @Option(name: .customLong("out"), help: "Run folder to write (default runs/shakespeare-char, or runs/<task>).")
     var outOption: String?
     var out: String { outOption ?? "runs/shakespeare-char" }
-    @Flag(help: "Continue the newest checkpoint in --out.")
+    @Flag(help: "Continue the run in --out as it was configured (config.json): its newest checkpoint, or a fresh start of that configuration when it has none. Flags that differ from the stored settings are refused, except a new --max-steps.")
     var resume = false
 
     @Option var contextLength: Int?
@@ -106,11 +108,28 @@ struct Train: ParsableCommand {
     @Option(help: "Synthetic tasks: number of training examples (default 20000).") var examples: Int?
     @Option(help: "Synthetic tasks: longest sequence (or operand) in digits (default 8).") var taskLength: Int?
 
-    func runConfig(vocabSize: Int) -> RunConfig {
+    /// The preset's configuration for a vocabulary of `vocabSize` tokens, before any flag.
+    func presetConfig(vocabSize: Int) -> RunConfig {
         let p = preset.model
-        var m = ModelConfig(vocabSize: vocabSize, contextLength: contextLength ?? p.contextLength, modelDim: modelDim ?? p.modelDim,
-                            numHeads: numHeads ?? p.numHeads, numLayers: numLayers ?? p.numLayers)
-        if let hiddenDim { m.hiddenDim = hiddenDim } else { m.hiddenDim = 4 * m.modelDim }
+        var m = ModelConfig(vocabSize: vocabSize, contextLength: p.contextLength, modelDim: p.modelDim,
+                            numHeads: p.numHeads, numLayers: p.numLayers)
+        m.hiddenDim = 4 * m.modelDim
+        return RunConfig(model: m, training: preset.training, data: data)
+    }
+
+    /// A new run's configuration: the preset with the flags applied.
+    func runConfig(vocabSize: Int) -> RunConfig { applyingFlags(to: presetConfig(vocabSize: vocabSize), resuming: false) }
+
+    /// `base` with every flag that was given applied. For a new run, a flag also moves the defaults
+    /// that follow it (--model-dim sets the feed-forward width to 4×, --max-steps the decay end,
+    /// --eval-interval the checkpoint interval); when resuming only the flags given change anything.
+    func applyingFlags(to base: RunConfig, resuming: Bool) -> RunConfig {
+        var m = base.model
+        if let contextLength { m.contextLength = contextLength }
+        if let modelDim { m.modelDim = modelDim; if hiddenDim == nil && !resuming { m.hiddenDim = 4 * modelDim } }
+        if let numHeads { m.numHeads = numHeads }
+        if let numLayers { m.numLayers = numLayers }
+        if let hiddenDim { m.hiddenDim = hiddenDim }
         if let dropout { m.dropout = dropout }
         if let bias { m.bias = bias }
         if let tieWeights { m.tieWeights = tieWeights }
@@ -125,9 +144,9 @@ struct Train: ParsableCommand {
         if let favorFeatures { m.favorFeatures = favorFeatures }
         if let favorSeed { m.favorSeed = favorSeed }
         if let favorRedraw { m.favorRedraw = favorRedraw }
-        var t = preset.training
+        var t = base.training
         if let batchSize { t.batchSize = batchSize }
-        if let maxSteps { t.maxSteps = maxSteps; if decaySteps == nil { t.decaySteps = maxSteps } }
+        if let maxSteps { t.maxSteps = maxSteps; if decaySteps == nil && !resuming { t.decaySteps = maxSteps } }
         if let learningRate { t.learningRate = learningRate }
         if let minLearningRate { t.minLearningRate = minLearningRate }
         if let warmupSteps { t.warmupSteps = warmupSteps }
@@ -136,12 +155,34 @@ struct Train: ParsableCommand {
         if let beta1 { t.beta1 = beta1 }
         if let beta2 { t.beta2 = beta2 }
         if let gradClip { t.gradClip = gradClip }
-        if let evalInterval { t.evalInterval = evalInterval; if checkpointInterval == nil { t.checkpointInterval = evalInterval } }
+        if let evalInterval { t.evalInterval = evalInterval; if checkpointInterval == nil && !resuming { t.checkpointInterval = evalInterval } }
         if let evalBatches { t.evalBatches = evalBatches }
         if let checkpointInterval { t.checkpointInterval = checkpointInterval }
         if let seed { t.seed = seed }
         if let precision { t.precision = precision }
-        return RunConfig(model: m, training: t, data: data)
+        return RunConfig(model: m, training: t, data: dataOption ?? base.data)
+    }
+
+    /// The configuration to resume the run in `runURL` with: its config.json with the flags given
+    /// applied, refused (naming each flag) where a flag changes anything but `maxSteps`.
+    func resumedConfig(_ runURL: URL) throws -> RunConfig? {
+        let file = runURL.appendingPathComponent("config.json")
+        guard FileManager.default.fileExists(atPath: file.path) else { return nil }
+        let stored: RunConfig
+        do { stored = try JSONDecoder().decode(RunConfig.self, from: Data(contentsOf: file)) }
+        catch { throw CommandError("cannot resume: \(file.path) is not a readable run configuration (\(error)); start a new run with another --out") }
+        let requested = applyingFlags(to: stored, resuming: true)
+        var comparable = requested
+        comparable.training.maxSteps = stored.training.maxSteps
+        let changed = try changedFields(stored, comparable)
+        if !changed.isEmpty {
+            let flags = changed.map { "--\(kebabCase($0.key)) (stored: \($0.stored), given: \($0.given))" }
+            throw CommandError("""
+                --resume continues \(runURL.path) with the settings in its config.json; \(changed.count == 1 ? "this flag differs" : "these flags differ"): \(flags.joined(separator: ", ")). \
+                Drop \(changed.count == 1 ? "it" : "them") to resume (only --max-steps may change), or start a new run with another --out.
+                """)
+        }
+        return requested
     }
 
     func run() throws {
@@ -149,15 +190,26 @@ struct Train: ParsableCommand {
             try runTranslation()
             return
         }
-        try reportingErrors {
-            let dataset = try TextDataset(path: data)
-            let config = runConfig(vocabSize: dataset.tokenizer.vocabSize)
+        Interruption.install()
+        try reportingErrors(resumeHint: "attend train --out \(out) --resume") {
             let runURL = URL(fileURLWithPath: out)
+            let dataset: TextDataset
+            let config: RunConfig
+            if resume, let stored = try resumedConfig(runURL) {
+                dataset = try TextDataset(path: stored.data)
+                guard dataset.tokenizer.vocabSize == stored.model.vocabSize else {
+                    throw CommandError("cannot resume \(out): its config.json has a vocabulary of \(stored.model.vocabSize) characters but \(stored.data) now has \(dataset.tokenizer.vocabSize); the data file changed — restore it or start a new run with another --out")
+                }
+                config = stored
+            } else {
+                dataset = try TextDataset(path: data)
+                config = runConfig(vocabSize: dataset.tokenizer.vocabSize)
+            }
             if let notice = BFloat16Support.resolve(config.training.precision).notice { writeError(notice + "\n") }
             let trainer = try Trainer(config: config, dataset: dataset, run: runURL, resume: resume)
             let m = config.model
             writeError("attend train: \(trainer.model.parameterCount) parameters, \(m.numLayers) layers × \(m.numHeads) heads, width \(m.modelDim), context \(m.contextLength), \(m.attention.rawValue) attention\(m.positionBias == .none ? "" : " + \(m.positionBias.rawValue) bias")\(m.dotProduct ? "" : " (dot-product-free)"), \(Threading.count) threads\(Tensor.linearPrecision == .bf16 ? ", bf16 matrix products" : "")\n")
-            writeError("data: \(data) — \(dataset.train.count) train / \(dataset.validation.count) validation tokens, vocabulary \(dataset.tokenizer.vocabSize)\n")
+            writeError("data: \(config.data) — \(dataset.train.count) train / \(dataset.validation.count) validation tokens, vocabulary \(dataset.tokenizer.vocabSize)\n")
             let interactive = isatty(STDERR_FILENO) != 0
             var lastPrint = Date.distantPast
             try trainer.run(stopAfter: stopAfter) { event in
@@ -185,6 +237,35 @@ struct Train: ParsableCommand {
             print("run folder: \(out) (step \(trainer.step), final val loss \(trainer.lastValidationLoss.map { String(format: "%.4f", $0) } ?? "n/a"))")
         }
     }
+}
+
+/// The fields where two configurations differ, as (JSON key, stored value, given value), keys
+/// depth-first in the JSON's order ("learningRate", "numHeads", "data").
+func changedFields<T: Encodable>(_ stored: T, _ given: T) throws -> [(key: String, stored: String, given: String)] {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = .sortedKeys
+    let a = try JSONSerialization.jsonObject(with: encoder.encode(stored))
+    let b = try JSONSerialization.jsonObject(with: encoder.encode(given))
+    var out: [(key: String, stored: String, given: String)] = []
+    func walk(_ x: Any?, _ y: Any?, key: String) {
+        if let dx = x as? [String: Any], let dy = y as? [String: Any] {
+            for k in Set(dx.keys).union(dy.keys).sorted() { walk(dx[k], dy[k], key: k) }
+        } else {
+            let sx = x.map { "\($0)" } ?? "unset", sy = y.map { "\($0)" } ?? "unset"
+            if sx != sy { out.append((key, sx, sy)) }
+        }
+    }
+    walk(a, b, key: "")
+    return out
+}
+
+/// "learningRate" → "learning-rate" (the glossary's JSON key → CLI flag rule).
+func kebabCase(_ key: String) -> String {
+    var out = ""
+    for ch in key {
+        if ch.isUppercase { out += "-" + ch.lowercased() } else { out.append(ch) }
+    }
+    return out
 }
 
 extension PositionBias: ExpressibleByArgument {}

@@ -44,10 +44,11 @@ struct CommandLineTests {
             .split(separator: "\n").map { try JSONDecoder().decode(MetricsRecord.self, from: Data($0.utf8)) }
     }
 
-    @Test("attend train killed with SIGKILL resumes from its last checkpoint and matches an uninterrupted run")
+    @Test("attend train killed with SIGKILL resumes from its last checkpoint with the run's own settings (no flags repeated) and matches an uninterrupted run")
     func killAndResume() throws {
+        // A non-default learning rate: the resumed run must take it from config.json.
         let common = ["train", "--preset", "tiny", "--data", text.path, "--max-steps", "150", "--checkpoint-interval", "5",
-                      "--eval-interval", "50", "--eval-batches", "2", "--quiet"]
+                      "--eval-interval", "50", "--eval-batches", "2", "--learning-rate", "2e-3", "--quiet"]
         let whole = temporaryFolder("whole")
         let reference = try AttendProcess.run(common + ["--out", whole.path])
         #expect(reference.status == 0, "\(reference.output)")
@@ -67,7 +68,7 @@ struct CommandLineTests {
         let killedAt = try Checkpoint.loadState(try Checkpoint.resolve(run.path)).step
         #expect(killedAt >= 20 && killedAt < 150)
 
-        let resumed = try AttendProcess.run(common + ["--out", run.path, "--resume"])
+        let resumed = try AttendProcess.run(["train", "--out", run.path, "--resume", "--quiet"])
         #expect(resumed.status == 0, "\(resumed.output)")
         #expect(resumed.output.contains("resumed from checkpoint at step"))
         #expect(try Checkpoint.loadState(try Checkpoint.resolve(run.path)).step == 150)
