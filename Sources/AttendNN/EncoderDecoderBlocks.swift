@@ -1,20 +1,6 @@
 import AttendKernels
 import AttendTensor
 
-/// Self-attention through a `MultiHeadAttention`'s projections with a mask that may carry key
-/// padding for every kind (see `maskedAttention`): x [B, T, C] → [B, T, C]. A layer with a
-/// relative-position bias (softmax only) runs its own biased mechanism, whose fused kernel takes
-/// the key-padding mask directly.
-func paddedSelfAttention(_ attention: MultiHeadAttention, _ x: Tensor, mask: AttentionMask) -> Tensor {
-    if attention.positionBias != nil { return attention(x, mask: mask) }
-    let fused = attention.qkv(x)
-    let h = attention.numHeads
-    let q = fused.splitHeads(numHeads: h, chunk: 0, of: 3)
-    let k = fused.splitHeads(numHeads: h, chunk: 1, of: 3)
-    let v = fused.splitHeads(numHeads: h, chunk: 2, of: 3)
-    return attention.output(maskedAttention(kind: attention.kind, queries: q, keys: k, values: v, mask: mask).mergeHeads())
-}
-
 /// One encoder layer (Vaswani et al., 2017, §3.1): self-attention over the source (padded positions
 /// masked as keys) and a feed-forward network, each in a residual connection with layer norm
 /// (post-LN as in the paper, or pre-LN) and dropout on the sub-layer output.
@@ -32,15 +18,12 @@ public final class EncoderBlock: Module {
     /// Dropout probability on sub-layer outputs (training only).
     public let dropout: Float
 
-    /// Builds the block with weights drawn from `rng` (the encoder–decoder model re-initialises them).
-    /// `settings` adds a relative-position bias (use a bidirectional one: T5's `.t5Bidirectional`,
-    /// or log-/lin-type/ALiBi, which are symmetric in the lag) or dot-product-free attention; both
-    /// need `kind == .softmax`.
-    public init(modelDim: Int, numHeads: Int, hiddenDim: Int, attention kind: AttentionKind, settings: AttentionSettings = .init(),
+    /// Builds the block with weights drawn from `rng` (the encoder–decoder model re-initialises them);
+    /// `spec` is validated for `.encoder` (a bidirectional position bias, key padding).
+    public init(modelDim: Int, numHeads: Int, hiddenDim: Int, attention spec: AttentionSpec,
                 activation: Activation, bias: Bool, placement: NormPlacement, dropout: Float, rng: inout RandomGenerator) {
         norm1 = LayerNorm(modelDim, bias: bias)
-        attention = MultiHeadAttention(modelDim: modelDim, numHeads: numHeads, kind: kind, bias: bias, outputStd: 0.02,
-                                       settings: settings, rng: &rng)
+        attention = MultiHeadAttention(modelDim: modelDim, numHeads: numHeads, spec: spec, bias: bias, outputStd: 0.02, rng: &rng)
         norm2 = LayerNorm(modelDim, bias: bias)
         feedForward = FeedForward(modelDim: modelDim, hiddenDim: hiddenDim, activation: activation, bias: bias, outputStd: 0.02, rng: &rng)
         self.placement = placement
@@ -57,95 +40,11 @@ public final class EncoderBlock: Module {
         let mask = AttentionMask.padding(sourceLengths)
         switch placement {
         case .pre:
-            let h = x + context.dropout(paddedSelfAttention(attention, norm1(x), mask: mask), dropout)
+            let h = x + context.dropout(attention(norm1(x), mask: mask), dropout)
             return h + context.dropout(feedForward(norm2(h)), dropout)
         case .post:
-            let h = norm1(x + context.dropout(paddedSelfAttention(attention, x, mask: mask), dropout))
+            let h = norm1(x + context.dropout(attention(x, mask: mask), dropout))
             return norm2(h + context.dropout(feedForward(h), dropout))
-        }
-    }
-}
-
-/// The recurrent state of a decoder's causal self-attention for incremental decoding: a key–value
-/// cache (softmax; with a relative-position bias, the cache of `RelativePositionAttention`, whose
-/// step adds bias row t), the (S, Z) sums (linear kinds) or a key–value cache with per-lag sums
-/// (causal correlation); rows can be reordered for beam search.
-public struct SelfAttentionCache {
-    enum Body {
-        case softmax(SoftmaxAttention, SoftmaxAttention.KeyValueCache)
-        case relative(RelativePositionAttention, RelativePositionAttention.State)
-        case linear(LinearAttention, LinearAttention.State)
-        case correlation(CorrelationAttention, CorrelationAttention.State)
-    }
-    var body: Body
-    let numHeads: Int
-
-    /// An empty state for `batch` sequences of `attention`'s kind.
-    public init(_ attention: MultiHeadAttention, batch: Int) {
-        numHeads = attention.numHeads
-        let headDim = attention.qkv.weight.shape[1] / attention.numHeads
-        if let bias = attention.positionBias {
-            let m = RelativePositionAttention(bias: bias)
-            body = .relative(m, m.initialState(batch: batch, heads: numHeads, keyDim: attention.settings.dotProduct ? headDim : 0,
-                                               valueDim: headDim))
-            return
-        }
-        switch attention.kind.mechanism {
-        case let m as SoftmaxAttention:
-            body = .softmax(m, m.initialState(batch: batch, heads: numHeads, keyDim: headDim, valueDim: headDim))
-        case let m as LinearAttention:
-            body = .linear(m, m.initialState(batch: batch, heads: numHeads, keyDim: headDim, valueDim: headDim))
-        case let m as CorrelationAttention:
-            body = .correlation(m, m.initialState(batch: batch, heads: numHeads, keyDim: headDim, valueDim: headDim))
-        default:
-            preconditionFailure("attention kind \(attention.kind.rawValue) has no incremental decoder state")
-        }
-    }
-
-    /// One causal step: query, key, value [B, H, D] → [B, H, Dv].
-    mutating func step(query: Tensor, key: Tensor, value: Tensor) -> Tensor {
-        switch body {
-        case .softmax(let m, var s):
-            let out = m.step(query: query, key: key, value: value, state: &s)
-            body = .softmax(m, s)
-            return out
-        case .relative(let m, var s):
-            let out = m.step(query: query, key: key, value: value, state: &s)
-            body = .relative(m, s)
-            return out
-        case .linear(let m, var s):
-            let out = m.step(query: query, key: key, value: value, state: &s)
-            body = .linear(m, s)
-            return out
-        case .correlation(let m, var s):
-            let out = m.step(query: query, key: key, value: value, state: &s)
-            body = .correlation(m, s)
-            return out
-        }
-    }
-
-    /// Reorders the sequences: new sequence n continues old sequence `rows[n]` (beam search).
-    public mutating func reorder(rows: [Int]) {
-        let heads = numHeads
-        let headRows = rows.flatMap { r in (0..<heads).map { r * heads + $0 } }
-        switch body {
-        case .softmax(let m, var s):
-            s.keys = s.keys.gatheringRows(headRows)
-            s.values = s.values.gatheringRows(headRows)
-            body = .softmax(m, s)
-        case .relative(let m, var s):
-            s.keys = s.keys.gatheringRows(headRows)
-            s.values = s.values.gatheringRows(headRows)
-            body = .relative(m, s)
-        case .linear(let m, var s):
-            s.sums = s.sums.gatheringRows(headRows)
-            s.normalizer = s.normalizer.gatheringRows(headRows)
-            body = .linear(m, s)
-        case .correlation(let m, var s):
-            s.keys = s.keys.gatheringRows(headRows)
-            s.values = s.values.gatheringRows(headRows)
-            s.lagSums = s.lagSums.gatheringRows(headRows)
-            body = .correlation(m, s)
         }
     }
 }
@@ -171,18 +70,15 @@ public final class DecoderBlock: Module {
     /// Dropout probability on sub-layer outputs (training only).
     public let dropout: Float
 
-    /// Builds the block with weights drawn from `rng` (the encoder–decoder model re-initialises them).
-    /// `selfSettings` adds a causal relative-position bias or dot-product-free attention to the
-    /// self-attention (softmax only); cross-attention has neither (see `EncoderDecoderConfig.positionBias`).
-    public init(modelDim: Int, numHeads: Int, hiddenDim: Int, selfAttention selfKind: AttentionKind,
-                selfSettings: AttentionSettings = .init(), crossAttention crossKind: AttentionKind, activation: Activation,
+    /// Builds the block with weights drawn from `rng` (the encoder–decoder model re-initialises them);
+    /// `selfAttention` is validated for `.decoder`, `crossAttention` for `.cross`.
+    public init(modelDim: Int, numHeads: Int, hiddenDim: Int, selfAttention selfSpec: AttentionSpec,
+                crossAttention crossSpec: AttentionSpec, activation: Activation,
                 bias: Bool, placement: NormPlacement, dropout: Float, rng: inout RandomGenerator) {
-        precondition(!selfSettings.positionBias.isBidirectionalOnly, "the decoder self-attention is causal: use a causal position bias")
         norm1 = LayerNorm(modelDim, bias: bias)
-        selfAttention = MultiHeadAttention(modelDim: modelDim, numHeads: numHeads, kind: selfKind, bias: bias, outputStd: 0.02,
-                                           settings: selfSettings, rng: &rng)
+        selfAttention = MultiHeadAttention(modelDim: modelDim, numHeads: numHeads, spec: selfSpec, bias: bias, outputStd: 0.02, rng: &rng)
         norm2 = LayerNorm(modelDim, bias: bias)
-        crossAttention = CrossAttention(modelDim: modelDim, numHeads: numHeads, kind: crossKind, bias: bias, rng: &rng)
+        crossAttention = CrossAttention(modelDim: modelDim, numHeads: numHeads, spec: crossSpec, bias: bias, rng: &rng)
         norm3 = LayerNorm(modelDim, bias: bias)
         feedForward = FeedForward(modelDim: modelDim, hiddenDim: hiddenDim, activation: activation, bias: bias, outputStd: 0.02, rng: &rng)
         self.placement = placement
@@ -209,36 +105,34 @@ public final class DecoderBlock: Module {
         }
     }
 
-    /// Causal self-attention for one new position x [B, 1, C] using (and advancing) `cache`.
-    func selfAttentionStep(_ x: Tensor, cache: inout SelfAttentionCache) -> Tensor {
-        let (b, c) = (x.shape[0], x.shape[2])
-        let h = selfAttention.numHeads, d = c / h
-        let fused = selfAttention.qkv(x)
-        let mixed: Tensor
-        if selfAttention.settings.dotProduct {
-            func part(_ i: Int) -> Tensor { fused.splitHeads(numHeads: h, chunk: i, of: 3).reshaped([b, h, d]) }
-            mixed = cache.step(query: part(0), key: part(1), value: part(2))
-        } else {  // dot-product-free: `qkv` projects only values; Q and K have width 0
-            let empty = Tensor.zeros([b, h, 0])
-            mixed = cache.step(query: empty, key: empty, value: fused.splitHeads(numHeads: h).reshaped([b, h, d]))
+    /// One decoding step for the newest positions, updating the residual stream x [B, C] in place
+    /// (inference; dropout off) through the same kernel path as `TransformerBlock.step`. Equal to the
+    /// last row of the parallel form over the whole prefix.
+    public func step(_ x: UnsafeMutablePointer<Float>, stepper: AttentionStepper, memory: AttentionMemory, scratch: StepScratch) {
+        let b = scratch.batch
+        switch placement {
+        case .pre:
+            // x += self(LN₁(x)); x += cross(LN₂(x)); x += FFN(LN₃(x))
+            norm1.apply(x, rows: b, into: scratch.normed, scratch: scratch)
+            selfAttention.step(scratch.normed, stepper: stepper, scratch: scratch, addingTo: x)
+            norm2.apply(x, rows: b, into: scratch.normed, scratch: scratch)
+            crossAttention.step(scratch.normed, memory: memory, scratch: scratch, addingTo: x)
+            norm3.apply(x, rows: b, into: scratch.normed, scratch: scratch)
+            feedForward.step(scratch.normed, addingTo: x, scratch: scratch)
+        case .post:
+            // x = LN₁(x + self(x)); x = LN₂(x + cross(x)); x = LN₃(x + FFN(x))
+            selfAttention.step(x, stepper: stepper, scratch: scratch, addingTo: x)
+            norm1.apply(x, rows: b, into: x, scratch: scratch)
+            crossAttention.step(x, memory: memory, scratch: scratch, addingTo: x)
+            norm2.apply(x, rows: b, into: x, scratch: scratch)
+            feedForward.step(x, addingTo: x, scratch: scratch)
+            norm3.apply(x, rows: b, into: x, scratch: scratch)
         }
-        return selfAttention.output(mixed.reshaped([b, h, 1, d]).mergeHeads())
     }
 
-    /// One decoding step for the newest position x [B, 1, C] (inference; dropout off); equals the
-    /// last row of the parallel form over the whole prefix.
-    public func step(_ x: Tensor, cache: inout SelfAttentionCache, memory: CrossAttention.Memory) -> Tensor {
-        withoutGradients {
-            switch placement {
-            case .pre:
-                let h = x + selfAttentionStep(norm1(x), cache: &cache)
-                let c = h + crossAttention.step(norm2(h), memory: memory)
-                return c + feedForward(norm3(c))
-            case .post:
-                let h = norm1(x + selfAttentionStep(x, cache: &cache))
-                let c = norm2(h + crossAttention.step(h, memory: memory))
-                return norm3(c + feedForward(c))
-            }
-        }
+    /// Registers the block's weight matrices for `precision` in `scratch`.
+    public func prepareStep(_ precision: WeightPrecision, in scratch: StepScratch) {
+        for layer in [selfAttention.qkv, selfAttention.output, feedForward.up, feedForward.down] { layer.prepare(precision, in: scratch) }
+        crossAttention.prepareStep(precision, in: scratch)
     }
 }

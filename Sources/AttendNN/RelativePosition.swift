@@ -158,16 +158,6 @@ public struct RelativePositionAttention: AttentionMechanism {
     /// Attention biased by `bias` (whose parameters stay owned by the layer that holds it).
     public init(bias: RelativePositionBias) { self.bias = bias }
 
-    /// Keys and values so far: [B·H, capacity, Dk] and [B·H, capacity, Dv], first `length` rows filled.
-    public struct State {
-        /// Cached keys [B·H, capacity, Dk] (Dk = 0 when dot-product-free).
-        public var keys: Tensor
-        /// Cached values [B·H, capacity, Dv].
-        public var values: Tensor
-        /// Positions stored so far (the next step's query sits at position `length`).
-        public var length = 0
-    }
-
     /// Parallel form: Q, K [B, H, T|S, Dk], V [B, H, S, Dv] → [B, H, T, Dv], with R by lag
     /// [H, T + S − 1] built once per call.
     public func callAsFunction(queries: Tensor, keys: Tensor, values: Tensor, mask: AttentionMask) -> Tensor {
@@ -176,27 +166,34 @@ public struct RelativePositionAttention: AttentionMechanism {
     }
 
     /// An empty cache with room for 16 positions (it doubles as needed).
-    public func initialState(batch: Int, heads: Int, keyDim: Int, valueDim: Int) -> State {
-        State(keys: .zeros([batch * heads, 16, keyDim]), values: .zeros([batch * heads, 16, valueDim]))
+    public func initialState(batch: Int, heads: Int, keyDim: Int, valueDim: Int) -> KeyValueCache {
+        KeyValueCache(rows: batch * heads, keyDim: keyDim, valueDim: valueDim)
     }
 
     /// Appends key and value [B, H, Dk|Dv], attends with bias row `length` over the cache: [B, H, Dv].
-    public func step(query: Tensor, key: Tensor, value: Tensor, state: inout State) -> Tensor {
+    public func step(query: Tensor, key: Tensor, value: Tensor, state: inout KeyValueCache) -> Tensor {
         let (b, h, dk, dv) = (query.shape[0], query.shape[1], query.shape[2], value.shape[2])
-        let bh = b * h
-        if state.length == state.keys.shape[1] {  // grow: copy rows into buffers twice as long
-            state.keys = state.keys.doublingCapacity(keeping: state.length)
-            state.values = state.values.doublingCapacity(keeping: state.length)
-        }
-        let capacity = state.keys.shape[1]
-        state.keys.writeRows(key, at: state.length)
-        state.values.writeRows(value, at: state.length)
-        state.length += 1
+        state.append(key: key, value: value)
         let row = bias.row(position: state.length - 1)  // [H, length]
         let out = Tensor(uninitializedShape: [b, h, dv])
         decodeAttentionStep(query: query.pointer, keys: state.keys.pointer, values: state.values.pointer, output: out.pointer,
-                            batchHeads: bh, length: state.length, capacity: capacity, headDim: dk,
+                            batchHeads: b * h, length: state.length, capacity: state.capacity, headDim: dk,
                             scale: dk == 0 ? 0 : 1 / Float(dk).squareRoot(), valueDim: dv, bias: row.pointer, headsPerBatch: h)
         return out
+    }
+
+    public func reorder(_ state: inout KeyValueCache, rows: [Int]) { state.reorder(rows: rows) }
+
+    /// Bidirectional biases (T5's bidirectional buckets) have no causal reading and so no recurrent form.
+    public var capabilities: AttentionCapabilities {
+        .init(causal: true, recurrent: !bias.kind.isBidirectionalOnly, padding: true, fixedSizeState: false)
+    }
+
+    /// Softmax attention's cost plus the bias row added to every score.
+    public func cost(length: Int, heads: Int, headDim: Int) -> AttentionCost {
+        var cost = SoftmaxAttention.cost(length: length, heads: heads, headDim: headDim)
+        cost.flopsPerToken += Double(length * heads) / 2
+        cost.stepFLOPs += Double(length * heads)
+        return cost
     }
 }

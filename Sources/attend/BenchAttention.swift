@@ -17,6 +17,8 @@ extension Bench {
         @Option(help: "Folder for attention.csv, generation.csv and the SVG plots.") var out: String = "bench-attention"
         @Option(help: "Weight precisions for the generation benchmark, comma-separated: fp32, bf16.") var weights: String = "fp32"
         @Flag(help: "Skip the generation benchmark.") var noGeneration = false
+        @Option(help: "Skip a kind at a length whose forward+backward needs more working memory than this many GB (as its cost states).")
+        var memoryLimit: Double = 1
 
         func parseList(_ s: String, _ name: String) throws -> [Int] {
             let v = s.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
@@ -48,9 +50,10 @@ extension Bench {
             print("kind           T   fwd+bwd ms   tensor MB")
             for kind in kindList {
                 for t in lengthList {
-                    if let cap = Self.maximumLength(kind), t > cap {
+                    let working = AttentionSpec(kind: kind).cost(length: t, heads: 8, headDim: 64).workingBytes
+                    if working > memoryLimit * 1e9 {
                         print(kind.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
-                              + String(format: " %6d  skipped: ", t) + Self.capNote(kind, cap))
+                              + String(format: " %6d  skipped: needs %.1f GB of working memory (--memory-limit %g)", t, working / 1e9, memoryLimit))
                         continue
                     }
                     let (ms, mb) = timeForwardBackward(kind: kind, length: t)
@@ -71,7 +74,7 @@ extension Bench {
             var genSeries: [String: [(Double, Double)]] = [:]
             print("kind         weights  batch  context   ms/token   tokens/s")
             for kind in kindList {
-                if !kind.supportsGeneration {
+                if !AttentionSpec(kind: kind).capabilities.recurrent {
                     print(kind.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
                           + "  skipped: no recurrent form (its output at t reads later tokens), so it cannot generate")
                     continue
@@ -96,16 +99,6 @@ extension Bench {
             try AtomicFile.write(Data(SVGPlot.lines(genSeries, title: "Generation (4 layers, width 256, 8 heads)", xLabel: "context length", yLabel: "tokens/s", logX: true, logY: true).utf8),
                                  to: folder.appendingPathComponent("generation.svg"))
             print("wrote \(folder.path)/{attention.csv, generation.csv, attention-time.svg, attention-memory.svg, generation.svg}")
-        }
-
-        /// Longest sequence timed for `kind`, or nil for no cap: correlation-as-written keeps four Float64
-        /// spectra of 8 slices padded to [2T, 128] (1.1 GB at T = 16384).
-        static func maximumLength(_ kind: AttentionKind) -> Int? {
-            kind == .correlationAsWritten ? 8192 : nil
-        }
-
-        static func capNote(_ kind: AttentionKind, _ cap: Int) -> String {
-            "T > \(cap): the FFT correlation keeps four Float64 spectra of 8 × [2T, 128] points (1.1 GB at T = 16384)"
         }
 
         /// Best forward+backward time (ms) and peak tensor memory (MB) for one kind at length t.

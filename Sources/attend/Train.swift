@@ -61,6 +61,7 @@ struct Train: ParsableCommand {
     @Option(help: "FAVOR+ random features per head (linear-favor, default 64).") var favorFeatures: Int?
     @Option(help: "Seed of the FAVOR+ random directions (default 0).") var favorSeed: UInt64?
     @Option(help: "Redraw the FAVOR+ directions every forward pass and generated sequence (true/false).") var favorRedraw: Bool?
+    @Option(help: "Rotary position embeddings (RoPE) on queries and keys of softmax or linear attention (true/false; with --task, in the encoder and decoder self-attention).") var rotary: Bool?
 
     @Option var batchSize: Int?
     @Option var maxSteps: Int?
@@ -123,6 +124,7 @@ struct Train: ParsableCommand {
         if let favorFeatures { m.favorFeatures = favorFeatures }
         if let favorSeed { m.favorSeed = favorSeed }
         if let favorRedraw { m.favorRedraw = favorRedraw }
+        if let rotary { m.rotary = rotary }
         var t = preset.training
         if let batchSize { t.batchSize = batchSize }
         if let maxSteps { t.maxSteps = maxSteps; if decaySteps == nil { t.decaySteps = maxSteps } }
@@ -152,7 +154,7 @@ struct Train: ParsableCommand {
             let runURL = URL(fileURLWithPath: out)
             let trainer = try Trainer(config: config, dataset: dataset, run: runURL, resume: resume)
             let m = config.model
-            writeError("attend train: \(trainer.model.parameterCount) parameters, \(m.numLayers) layers × \(m.numHeads) heads, width \(m.modelDim), context \(m.contextLength), \(m.attention.rawValue) attention\(m.positionBias == .none ? "" : " + \(m.positionBias.rawValue) bias")\(m.dotProduct ? "" : " (dot-product-free)"), \(Threading.count) threads\n")
+            writeError("attend train: \(trainer.model.parameterCount) parameters, \(m.numLayers) layers × \(m.numHeads) heads, width \(m.modelDim), context \(m.contextLength), \(m.attention.rawValue) attention\(m.positionBias == .none ? "" : " + \(m.positionBias.rawValue) bias")\(m.dotProduct ? "" : " (dot-product-free)")\(m.rotary ? " + rotary" : ""), \(Threading.count) threads\n")
             writeError("data: \(data) — \(dataset.train.count) train / \(dataset.validation.count) validation tokens, vocabulary \(dataset.tokenizer.vocabSize)\n")
             let interactive = isatty(STDERR_FILENO) != 0
             var lastPrint = Date.distantPast

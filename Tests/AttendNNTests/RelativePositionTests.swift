@@ -194,9 +194,11 @@ struct RelativePositionTests {
 
     @Test("FAVOR+ settings reach the layer: feature count and seed change the output; redraw draws anew each pass")
     func favorSettings() {
-        func layer(_ s: AttentionSettings) -> MultiHeadAttention {
+        func layer(_ s: AttentionSpec) -> MultiHeadAttention {
             var rng = RandomGenerator(seed: 4)
-            return MultiHeadAttention(modelDim: 16, numHeads: 2, kind: .linearFavor, bias: false, outputStd: 0.02, settings: s, rng: &rng)
+            var spec = s
+            spec.kind = .linearFavor
+            return MultiHeadAttention(modelDim: 16, numHeads: 2, spec: spec, bias: false, outputStd: 0.02, rng: &rng)
         }
         let x = random([1, 5, 16], 6)
         func run(_ l: MultiHeadAttention) -> [Float] { withoutGradients { l(x, mask: .causal).scalars } }
