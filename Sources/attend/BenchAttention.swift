@@ -45,19 +45,21 @@ extension Bench {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             print("cpu: \(ResourceUsage.cpuModel()), threads: \(Threading.count), FMA peak \(String(format: "%.0f", measureFMAPeak(threads: Threading.count))) GFLOP/s")
 
-            var csv = "kind,length,forward_backward_ms,peak_tensor_mb\n"
+            var csv = "kind,length,forward_backward_ms,peak_tensor_mb,forward_gflop\n"
             var series: [String: [(Double, Double)]] = [:], memory: [String: [(Double, Double)]] = [:]
             print("kind           T   fwd+bwd ms   tensor MB")
             for kind in kindList {
                 for t in lengthList {
-                    let working = AttentionSpec(kind: kind).cost(length: t, heads: 8, headDim: 64).workingBytes
+                    let cost = AttentionSpec(kind: kind).cost(length: t, heads: 8, headDim: 64)
+                    let working = cost.workingBytes
                     if working > memoryLimit * 1e9 {
                         print(kind.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
                               + String(format: " %6d  skipped: needs %.1f GB of working memory (--memory-limit %g)", t, working / 1e9, memoryLimit))
                         continue
                     }
                     let (ms, mb) = timeForwardBackward(kind: kind, length: t)
-                    csv += "\(kind.rawValue),\(t),\(String(format: "%.3f", ms)),\(String(format: "%.1f", mb))\n"
+                    // The mechanism's stated forward cost (B 1), beside the measured time.
+                    csv += "\(kind.rawValue),\(t),\(String(format: "%.3f", ms)),\(String(format: "%.1f", mb)),\(String(format: "%.4f", cost.flopsPerToken * Double(t) / 1e9))\n"
                     series[kind.rawValue, default: []].append((Double(t), ms))
                     memory[kind.rawValue, default: []].append((Double(t), mb))
                     print(kind.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0) + String(format: " %6d  %10.2f  %10.1f", t, ms, mb))
@@ -70,7 +72,7 @@ extension Bench {
                                  to: folder.appendingPathComponent("attention-memory.svg"))
 
             if noGeneration { return }
-            var gen = "kind,weights,batch,context,ms_per_token,tokens_per_s\n"
+            var gen = "kind,weights,batch,context,ms_per_token,tokens_per_s,state_mb\n"
             var genSeries: [String: [(Double, Double)]] = [:]
             print("kind         weights  batch  context   ms/token   tokens/s")
             for kind in kindList {
@@ -85,7 +87,9 @@ extension Bench {
                             let ms = try AttentionTiming.generationStep(kind: kind, batch: batch, context: context, tokens: tokens,
                                                                         precision: precision)
                             let rate = Double(batch) * 1000 / ms
-                            gen += "\(kind.rawValue),\(precision.rawValue),\(batch),\(context),\(String(format: "%.4f", ms)),\(String(format: "%.1f", rate))\n"
+                            // Recurrent state of the 4-layer, 8-head, width-256 bench model at this context, as the mechanism states it.
+                            let state = 4 * Double(batch) * AttentionSpec(kind: kind).cost(length: context, heads: 8, headDim: 32).stateBytes
+                            gen += "\(kind.rawValue),\(precision.rawValue),\(batch),\(context),\(String(format: "%.4f", ms)),\(String(format: "%.1f", rate)),\(String(format: "%.2f", state / 1e6))\n"
                             let label = precision == .float32 ? "\(kind.rawValue) b\(batch)" : "\(kind.rawValue) \(precision.rawValue) b\(batch)"
                             genSeries[label, default: []].append((Double(context), rate))
                             print(kind.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0) + " "

@@ -14,6 +14,8 @@ struct Translate: ParsableCommand {
     @Option(help: "Length penalty α in ((5 + |Y|)/6)^α.") var lengthPenalty: Double = 0.6
     @Option(help: "Output may be this many tokens longer than the source.") var maxExtraLength: Int = 50
     @Option(help: "Sentences decoded together.") var batchSize: Int = 64
+    @Option(help: "How the decoder reads its weight matrices: fp32, or bf16 (rounded copies, half the bytes per step).")
+    var weights: WeightPrecision = .float32
 
     func validate() throws {
         if beam < 1 { throw ValidationError("--beam must be ≥ 1, got \(beam)") }
@@ -33,7 +35,7 @@ struct Translate: ParsableCommand {
             }
             let ids = lines.map { state.vocabulary.encode($0) }
             let started = Date()
-            let options = DecodingOptions(beamSize: beam, lengthPenalty: lengthPenalty, maxExtraLength: maxExtraLength)
+            let options = DecodingOptions(beamSize: beam, lengthPenalty: lengthPenalty, maxExtraLength: maxExtraLength, precision: weights)
             let outputs = withoutGradients { model.translate(ids, options: options, batchSize: batchSize) }
             let text = outputs.map { state.vocabulary.decode($0) + "\n" }.joined()
             if let output { try AtomicFile.write(Data(text.utf8), to: URL(fileURLWithPath: output)) } else { print(text, terminator: "") }

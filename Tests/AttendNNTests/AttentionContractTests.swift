@@ -1,5 +1,6 @@
 import AttendNN
 import AttendTensor
+import AttendTestSupport
 import Testing
 
 /// Every mechanism the spec can make: each kind plain, softmax with each relative-position bias
@@ -26,51 +27,7 @@ func mechanism(_ spec: AttentionSpec, heads: Int, seed: UInt64 = 21) -> any Atte
     return spec.makeMechanism(positionBias: bias)
 }
 
-func uniform(_ shape: [Int], _ seed: UInt64) -> Tensor {
-    var rng = RandomGenerator(seed: seed)
-    return Tensor.uniform(shape, low: -1, high: 1, rng: &rng)
-}
-
-/// Row `step` of x [B, H, T, D] as a step tensor [B, H, D].
-func stepRow(_ x: Tensor, _ step: Int) -> Tensor {
-    let (bh, t, d) = (x.shape[0] * x.shape[1], x.shape[2], x.shape[3])
-    let r = Tensor(uninitializedShape: [x.shape[0], x.shape[1], d])
-    for i in 0..<bh { (r.pointer + i * d).update(from: x.pointer + (i * t + step) * d, count: d) }
-    return r
-}
-
-/// Largest difference between the causal parallel form and the recurrent form stepped over every
-/// position (after `reorder(rows:)` at position `reorderAt`, compared with the parallel form of the
-/// spliced sequences: prefix from the old row, the rest from the new one).
-func recurrentDeviation(_ m: some AttentionMechanism, b: Int, h: Int, t: Int, keyDim: Int, valueDim: Int,
-                        reorder rows: [Int]? = nil, at reorderAt: Int = 0) -> Float {
-    let q = uniform([b, h, t, keyDim], 1), k = uniform([b, h, t, keyDim], 2), v = uniform([b, h, t, valueDim], 3)
-    // Spliced inputs: sequence n holds old sequence rows[n] before `reorderAt`, its own inputs after.
-    func spliced(_ x: Tensor) -> Tensor {
-        guard let rows else { return x }
-        let out = Tensor(uninitializedShape: x.shape), w = x.shape[3]
-        for n in 0..<b {
-            for hh in 0..<h {
-                for s in 0..<t {
-                    let from = s < reorderAt ? rows[n] : n
-                    (out.pointer + ((n * h + hh) * t + s) * w).update(from: x.pointer + ((from * h + hh) * t + s) * w, count: w)
-                }
-            }
-        }
-        return out
-    }
-    let parallel = withoutGradients { m(queries: spliced(q), keys: spliced(k), values: spliced(v), mask: .causal) }
-    let original = withoutGradients { m(queries: q, keys: k, values: v, mask: .causal) }
-    var state = m.initialState(batch: b, heads: h, keyDim: keyDim, valueDim: valueDim)
-    var worst: Float = 0
-    for s in 0..<t {
-        if let rows, s == reorderAt { m.reorder(&state, rows: rows) }
-        let out = withoutGradients { m.step(query: stepRow(q, s), key: stepRow(k, s), value: stepRow(v, s), state: &state) }
-        let expected = stepRow(rows == nil || s >= reorderAt ? parallel : original, s)
-        for i in 0..<out.count { worst = max(worst, abs(out[flat: i] - expected[flat: i])) }
-    }
-    return worst
-}
+func uniform(_ shape: [Int], _ seed: UInt64) -> Tensor { randomTensor(shape, seed: seed) }
 
 @Suite("The attention contract, for every mechanism the spec makes")
 struct AttentionContractTests {

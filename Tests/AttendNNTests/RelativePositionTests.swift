@@ -1,6 +1,7 @@
 import AttendModels
 import AttendNN
 import AttendTensor
+import AttendTestSupport
 import Foundation
 import Testing
 
@@ -9,10 +10,7 @@ let causalPositionBiases = PositionBias.allCases.filter { $0 != .none && !$0.isB
 
 @Suite("Relative positions and dot-product-free attention")
 struct RelativePositionTests {
-    func random(_ shape: [Int], _ seed: UInt64) -> Tensor {
-        var rng = RandomGenerator(seed: seed)
-        return Tensor.uniform(shape, low: -1, high: 1, rng: &rng)
-    }
+    func random(_ shape: [Int], _ seed: UInt64) -> Tensor { randomTensor(shape, seed: seed) }
 
     /// A bias with non-trivial parameters (T5 tables start at zero; give them random values).
     func bias(_ kind: PositionBias, heads: Int, buckets: Int = 8, maxDistance: Int = 20) -> RelativePositionBias {

@@ -2,6 +2,7 @@ import AttendData
 import AttendModels
 import AttendNN
 import AttendTensor
+import AttendTestSupport
 import Foundation
 import Testing
 

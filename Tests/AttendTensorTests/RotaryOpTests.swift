@@ -1,4 +1,5 @@
 import AttendTensor
+import AttendTestSupport
 import Testing
 
 @Suite("Rotary position embeddings and split-feature linear attention (ops)")

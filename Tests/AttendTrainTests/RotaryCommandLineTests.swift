@@ -1,4 +1,5 @@
 import Attend
+import AttendTestSupport
 import Foundation
 import Testing
 
@@ -34,6 +35,12 @@ struct RotaryCommandLineTests {
         let translated = try AttendProcess.run(["translate", "--checkpoint", run.path, "--input", input.path, "--beam", "2",
                                                 "--max-extra-length", "2", "--output", run.appendingPathComponent("out.txt").path])
         #expect(translated.status == 0, "\(translated.output)")
+        // bf16 weights through beam search.
+        let low = try AttendProcess.run(["translate", "--checkpoint", run.path, "--input", input.path, "--beam", "2", "--weights", "bf16",
+                                         "--max-extra-length", "2", "--output", run.appendingPathComponent("out-bf16.txt").path])
+        #expect(low.status == 0, "\(low.output)")
+        let lines = try String(contentsOf: run.appendingPathComponent("out-bf16.txt"), encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count == 3)  // two sentences and the final newline
     }
 
     @Test("rotary with a kind it cannot rotate is one clear error line")
