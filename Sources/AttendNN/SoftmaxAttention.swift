@@ -27,6 +27,21 @@ public struct SoftmaxAttention: AttentionMechanism {
 
     public func reorder(_ state: inout KeyValueCache, rows: [Int]) { state.reorder(rows: rows) }
 
+    /// One query [B, H, D] over the encoder's keys and values [B, H, S, D] with the one-query decode
+    /// kernel, sequence b reading its first `keyLengths[b]` keys (no tensors built but the output).
+    public func attend(query: Tensor, memory: KeyValueMemory) -> Tensor {
+        let (b, h, d) = (query.shape[0], query.shape[1], query.shape[2])
+        let (s, dv) = (memory.keys.shape[2], memory.values.shape[3])
+        let out = Tensor(uninitializedShape: [b, h, dv])
+        for row in 0..<b {
+            decodeAttentionStep(query: query.pointer + row * h * d, keys: memory.keys.pointer + row * h * s * d,
+                                values: memory.values.pointer + row * h * s * dv, output: out.pointer + row * h * dv,
+                                batchHeads: h, length: min(Int(memory.keyLengths[row]), s), capacity: s, headDim: d,
+                                scale: 1 / Float(d).squareRoot(), valueDim: dv)
+        }
+        return out
+    }
+
     public var capabilities: AttentionCapabilities { .init(causal: true, recurrent: true, padding: true, fixedSizeState: false) }
 
     /// Causal forward: Q·Kᵀ and A·V over t/2 keys on average, 2·2·(T/2)·D per head and token; a step at
