@@ -54,7 +54,7 @@ extension Bench {
                     let working = cost.workingBytes
                     if working > memoryLimit * 1e9 {
                         print(kind.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
-                              + String(format: " %6d  skipped: needs %.1f GB of working memory (--memory-limit %g)", t, working / 1e9, memoryLimit))
+                              + String(format: " %6d  skipped: needs %.3g GB of working memory (--memory-limit %g)", t, working / 1e9, memoryLimit))
                         continue
                     }
                     let (ms, mb) = timeForwardBackward(kind: kind, length: t)
