@@ -36,12 +36,14 @@ let package = Package(
             name: "attend",
             dependencies: ["Attend", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: nativeFlags),
+        // Test helpers shared by the test targets (random tensors, finite differences, recurrent ≡ parallel, folders).
+        .target(name: "AttendTestSupport", dependencies: ["AttendNN"], path: "Tests/AttendTestSupport", swiftSettings: nativeFlags),
         .testTarget(name: "AttendKernelsTests", dependencies: ["AttendKernels", "AttendTensor"], swiftSettings: nativeFlags),
-        .testTarget(name: "AttendTensorTests", dependencies: ["AttendTensor"], swiftSettings: nativeFlags),
+        .testTarget(name: "AttendTensorTests", dependencies: ["AttendTensor", "AttendTestSupport"], swiftSettings: nativeFlags),
         .testTarget(name: "AttendDataTests", dependencies: ["AttendData"], swiftSettings: nativeFlags),
-        .testTarget(name: "AttendNNTests", dependencies: ["AttendNN", "AttendModels"], swiftSettings: nativeFlags),
-        .testTarget(name: "AttendTrainTests", dependencies: ["Attend"], swiftSettings: nativeFlags),
-        .testTarget(name: "AttendExperimentsTests", dependencies: ["Attend"], swiftSettings: nativeFlags),
+        .testTarget(name: "AttendNNTests", dependencies: ["AttendNN", "AttendModels", "AttendTestSupport"], swiftSettings: nativeFlags),
+        .testTarget(name: "AttendTrainTests", dependencies: ["Attend", "AttendTestSupport"], swiftSettings: nativeFlags),
+        .testTarget(name: "AttendExperimentsTests", dependencies: ["Attend", "AttendTestSupport"], swiftSettings: nativeFlags),
     ],
     // Kernels share raw pointers across DispatchQueue.concurrentPerform workers by design;
     // Swift 5 mode keeps those data-race checks as the warnings they are for this code.

@@ -15,19 +15,19 @@ public enum AttentionTiming {
         let q = Tensor.normal(shape, rng: &rng, requiresGrad: true), k = Tensor.normal(shape, rng: &rng, requiresGrad: true)
         let v = Tensor.normal(shape, rng: &rng, requiresGrad: true)
         let seed = Tensor(repeating: 1, shape: shape)
-        let mechanism = kind.mechanism
+        let mechanism = AttentionSpec(kind: kind).makeMechanism()
         // First call: fresh buffers, so the pool's peak counts exactly what forward+backward holds.
         BufferPool.shared.drain()
         let base = BufferPool.shared.liveBytes
         BufferPool.shared.resetPeak()
-        mechanism(queries: q, keys: k, values: v, mask: .causal).backward(seed: seed)
+        mechanism.callAsFunction(queries: q, keys: k, values: v, mask: .causal).backward(seed: seed)
         let peak = BufferPool.shared.peakLiveBytes - base
         for x in [q, k, v] { x.grad = nil }
         // Timed calls reuse the pooled buffers, as every training step after the first does.
         var best = Double.infinity
         for _ in 0..<(repeats ?? (t >= 8192 ? 2 : 3)) {
             let start = DispatchTime.now().uptimeNanoseconds
-            mechanism(queries: q, keys: k, values: v, mask: .causal).backward(seed: seed)
+            mechanism.callAsFunction(queries: q, keys: k, values: v, mask: .causal).backward(seed: seed)
             best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-6)
             for x in [q, k, v] { x.grad = nil }
         }

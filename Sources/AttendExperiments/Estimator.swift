@@ -25,9 +25,15 @@ public struct Estimator: Sendable {
         return 4 * c * c + 2 * c * Double(m.hiddenDim ?? 4 * m.modelDim)
     }
 
+    /// The cost the mechanism of `kind` states for sequences of `length` with `heads` heads of `headDim`.
+    static func attentionCost(_ kind: AttentionKind, length: Int, heads: Int, headDim: Int) -> AttentionCost {
+        AttentionSpec(kind: kind).cost(length: max(length, 1), heads: heads, headDim: headDim)
+    }
+
     /// Forward FLOPs of attention mixing for one sequence of length t per layer (causal).
     static func attentionForward(_ kind: AttentionKind, t: Double, c: Double, headDim: Double) -> Double {
-        kind == .softmax ? 2 * t * t * c : 4 * t * c * headDim * (kind == .linearFavor ? 2 : 1)
+        let heads = Int((c / headDim).rounded())
+        return t * attentionCost(kind, length: Int(t.rounded()), heads: heads, headDim: Int(headDim.rounded())).flopsPerToken
     }
 
     /// FLOPs of forward+backward (≈ 3× forward) for `tokens` tokens in sequences of `length`.
@@ -45,9 +51,10 @@ public struct Estimator: Sendable {
         switch e.task {
         case .attentionScaling:
             let t = Double(run.int("length")), bh = Double(e.batch * e.heads), d = Double(e.headDim)
-            let forward = kind == .softmax ? 2 * t * t * d * bh : 4 * t * d * d * bh * (kind == .linearFavor ? 2 : 1)
-            flops = forward * 3.5 * Double(e.repeats + 1)
-            efficiency = kind == .softmax ? 0.15 : 0.04
+            let cost = Estimator.attentionCost(kind, length: run.int("length"), heads: e.heads, headDim: e.headDim)
+            flops = Double(e.batch) * t * cost.flopsPerToken * 3.5 * Double(e.repeats + 1)
+            efficiency = cost.efficiency
+            bytes += Double(e.batch) * cost.workingBytes
             bytes += 12 * bh * t * d * 4
         case .generation:
             let m = e.model!, c = Double(m.modelDim), l = Double(m.numLayers), n = Double(run.int("tokens"))
@@ -65,10 +72,12 @@ public struct Estimator: Sendable {
                 efficiency = 0.25
                 bytes += b * n * c * 4 * 12
             } else {
-                let mix = kind == .softmax ? l * 4 * c * n / 2 : l * 4 * c * d
+                // A step at the mean position n/2; the state at the end, ×2 for the cache's spare capacity.
+                let heads = m.numHeads, headDim = m.modelDim / m.numHeads
+                let mix = l * Estimator.attentionCost(kind, length: run.int("tokens") / 2, heads: heads, headDim: headDim).stepFLOPs
                 flops = b * n * (perToken + mix)
                 efficiency = b >= 16 ? 0.03 : 0.012
-                bytes += kind == .softmax ? b * l * 2 * n * c * 4 * 2 : b * l * c * d * 4 * 2
+                bytes += b * l * Estimator.attentionCost(kind, length: run.int("tokens"), heads: heads, headDim: headDim).stateBytes * 2
                 overhead += n * 1e-4
             }
         case .copy, .pixels, .charLM:

@@ -1,3 +1,4 @@
+import AttendNN
 import Foundation
 
 /// Writes a replication report (Markdown + SVG figures) from a study and its stored results; nothing is
@@ -240,12 +241,13 @@ public struct Report {
     }
 
     func generationSection(_ e: Experiment, _ rs: [RunRecord], _ figures: inout [String: String]) -> String {
-        func label(_ r: RunRecord) -> String { "\(r.parameters["kind"] ?? "?") (\(r.parameters["cache"] == "recompute" ? "no cache, recompute" : r.parameters["kind"] == "softmax" ? "KV cache" : "recurrent state"))" }
+        func capabilities(_ r: RunRecord) -> AttentionCapabilities? { AttentionKind(rawValue: r.parameters["kind"] ?? "")?.capabilities }
+        func label(_ r: RunRecord) -> String { "\(r.parameters["kind"] ?? "?") (\(r.parameters["cache"] == "recompute" ? "no cache, recompute" : capabilities(r)?.stateName ?? "?"))" }
         var md = "| variant | tokens | batch | total s | ms/token step | tokens/s | sequences/s | per-token cost, last ÷ first quarter (medians) | time ÷ linear (recurrent) time |\n|---|---|---|---|---|---|---|---|---|\n"
         for n in e.tokens {
             for b in e.batches {
                 let group = rs.filter { $0.parameters["tokens"] == "\(n)" && $0.parameters["batch"] == "\(b)" }
-                let linear = group.first { $0.parameters["kind"] != "softmax" && $0.parameters["cache"] == "state" }?.timings["totalSeconds"]
+                let linear = group.first { capabilities($0)?.fixedSizeState == true && $0.parameters["cache"] == "state" }?.timings["totalSeconds"]
                 for r in group {
                     let total = r.timings["totalSeconds"] ?? .nan
                     let est = r.parameters["cache"] == "recompute" ? " (estimated from \(e.measuredPrefixes) measured prefixes)" : ""

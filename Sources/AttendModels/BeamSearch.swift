@@ -11,12 +11,15 @@ public struct DecodingOptions: Sendable, Equatable {
     public var lengthPenalty: Double
     /// Output may be at most this many tokens longer than the source.
     public var maxExtraLength: Int
+    /// How the decoder reads the weight matrices (bfloat16 halves the bytes streamed per step).
+    public var precision: WeightPrecision
 
-    /// Decoding settings; the defaults are the paper's beam 4, α = 0.6, source length + 50.
-    public init(beamSize: Int = 4, lengthPenalty: Double = 0.6, maxExtraLength: Int = 50) {
+    /// Decoding settings; the defaults are the paper's beam 4, α = 0.6, source length + 50, fp32 weights.
+    public init(beamSize: Int = 4, lengthPenalty: Double = 0.6, maxExtraLength: Int = 50, precision: WeightPrecision = .float32) {
         self.beamSize = beamSize
         self.lengthPenalty = lengthPenalty
         self.maxExtraLength = maxExtraLength
+        self.precision = precision
     }
 
     /// Greedy decoding (beam 1).
@@ -60,7 +63,7 @@ extension EncoderDecoder {
         if sources.isEmpty { return [] }
         let (memory, lengths, counts) = encodeForDecoding(sources)
         let limits = counts.map { outputLimit(sourceCount: $0, options: options) }
-        let decoder = makeDecoder(memory: memory, sourceLengths: lengths)
+        let decoder = makeDecoder(memory: memory, sourceLengths: lengths, precision: options.precision)
         let v = config.vocabSize
         var outputs = [[Int32]](repeating: [], count: sources.count)
         var done = [Bool](repeating: false, count: sources.count)
@@ -95,7 +98,7 @@ extension EncoderDecoder {
         let (memory, lengths, counts) = encodeForDecoding(sources)
         let limits = counts.map { outputLimit(sourceCount: $0, options: options) }
         let b = sources.count, n = b * k, v = config.vocabSize
-        let decoder = makeDecoder(memory: memory, sourceLengths: lengths, rows: (0..<n).map { $0 / k })
+        let decoder = makeDecoder(memory: memory, sourceLengths: lengths, rows: (0..<n).map { $0 / k }, precision: options.precision)
         var scores = (0..<n).map { $0 % k == 0 ? 0.0 : -Double.infinity }
         var hypotheses = [[Int32]](repeating: [], count: n)
         var finished = [[(tokens: [Int32], score: Double)]](repeating: [], count: b)

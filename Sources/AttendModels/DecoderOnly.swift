@@ -19,18 +19,14 @@ public final class DecoderOnly: Module {
     /// Builds the model with GPT-2 initialisation drawn from `rng`.
     public init(_ config: ModelConfig, rng: inout RandomGenerator) throws {
         try config.validate()
-        if config.positionBias.isBidirectionalOnly {
-            throw ConfigError.invalid(field: "positionBias", message: "\(config.positionBias.rawValue) gives keys after the query their own buckets, but a decoder-only model is causal — use t5")
-        }
         self.config = config
         tokenEmbedding = Embedding(config.vocabSize, config.modelDim, rng: &rng)
         positionEmbedding = config.positions == .learned ? Embedding(config.contextLength, config.modelDim, rng: &rng) : nil
         var blocks: [TransformerBlock] = []
         for _ in 0..<config.numLayers {
             blocks.append(TransformerBlock(modelDim: config.modelDim, numHeads: config.numHeads, hiddenDim: config.hiddenDim,
-                                           numLayers: config.numLayers, attention: config.attention, activation: config.activation,
-                                           bias: config.bias, placement: config.normPlacement, dropout: config.dropout,
-                                           attentionSettings: config.attentionSettings, rng: &rng))
+                                           numLayers: config.numLayers, attention: config.attentionSpec, activation: config.activation,
+                                           bias: config.bias, placement: config.normPlacement, dropout: config.dropout, rng: &rng))
         }
         self.blocks = blocks
         finalNorm = LayerNorm(config.modelDim, bias: config.bias)
@@ -121,7 +117,7 @@ public final class DecoderOnly: Module {
     /// `precision`; throws `AttentionError.noRecurrentForm` for an attention kind without a recurrent
     /// form (`correlation-as-written`).
     public func makeStepper(batch: Int, precision: WeightPrecision = .float32) throws -> Stepper {
-        try config.attention.requireRecurrentForm()
+        try config.attentionSpec.requireRecurrentForm()
         return Stepper(model: self, batch: batch, precision: precision)
     }
 

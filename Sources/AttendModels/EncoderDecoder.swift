@@ -1,4 +1,5 @@
 import AttendData
+import AttendKernels
 import AttendNN
 import AttendTensor
 import Foundation
@@ -41,13 +42,13 @@ public final class EncoderDecoder: Module {
         let c = config
         embedding = Embedding(c.vocabSize, c.modelDim, std: 1 / Float(c.modelDim).squareRoot(), rng: &rng)
         encoderBlocks = (0..<c.numEncoderLayers).map { _ in
-            EncoderBlock(modelDim: c.modelDim, numHeads: c.numHeads, hiddenDim: c.hiddenDim, attention: c.encoderAttention,
-                         settings: c.encoderAttentionSettings, activation: c.activation, bias: c.bias,
+            EncoderBlock(modelDim: c.modelDim, numHeads: c.numHeads, hiddenDim: c.hiddenDim, attention: c.encoderAttentionSpec,
+                         activation: c.activation, bias: c.bias,
                          placement: c.normPlacement, dropout: c.dropout, rng: &rng)
         }
         decoderBlocks = (0..<c.numDecoderLayers).map { _ in
-            DecoderBlock(modelDim: c.modelDim, numHeads: c.numHeads, hiddenDim: c.hiddenDim, selfAttention: c.decoderAttention,
-                         selfSettings: c.decoderAttentionSettings, crossAttention: c.crossAttention,
+            DecoderBlock(modelDim: c.modelDim, numHeads: c.numHeads, hiddenDim: c.hiddenDim, selfAttention: c.decoderAttentionSpec,
+                         crossAttention: c.crossAttentionSpec,
                          activation: c.activation, bias: c.bias, placement: c.normPlacement, dropout: c.dropout, rng: &rng)
         }
         encoderNorm = c.normPlacement == .pre ? LayerNorm(c.modelDim, bias: c.bias) : nil
@@ -121,51 +122,81 @@ public final class EncoderDecoder: Module {
         Tensor.labelSmoothedCrossEntropy(logits: self(batch, context: context), targets: batch.targetOutput, smoothing: smoothing)
     }
 
-    /// Incremental decoding state: a self-attention cache per decoder layer and the precomputed
-    /// cross-attention memory; linear kinds run in recurrent form.
+    /// Incremental decoding state: one `AttentionStepper` per decoder layer (the recurrent state every
+    /// kind keeps, as in decoder-only generation) and the cross-attention memories the mechanisms
+    /// prepared from the encoder output. A step runs the kernels on a residual-stream buffer and the
+    /// preallocated `StepScratch`; with `WeightPrecision.bfloat16` the weight matrices are read from
+    /// bfloat16 copies taken when the decoder is made.
     public final class Decoder {
         let model: EncoderDecoder
-        var caches: [SelfAttentionCache]
-        let memories: [CrossAttention.Memory]
+        let steppers: [AttentionStepper]
+        let memories: [AttentionMemory]
+        let scratch: StepScratch
+        /// The residual stream [B, C] of the position being processed.
+        private let stream: UnsafeMutablePointer<Float>
         /// Sequences decoded in parallel.
         public let batch: Int
+        /// How the weight matrices are read.
+        public let precision: WeightPrecision
         /// Positions consumed so far.
         public private(set) var position = 0
 
-        init(model: EncoderDecoder, memory: Tensor, sourceLengths: [Int32], rows: [Int]) {
+        init(model: EncoderDecoder, memory: Tensor, sourceLengths: [Int32], rows: [Int], precision: WeightPrecision) {
             self.model = model
+            self.precision = precision
             batch = rows.count
-            caches = model.decoderBlocks.map { SelfAttentionCache($0.selfAttention, batch: rows.count) }
+            steppers = model.decoderBlocks.map { $0.selfAttention.makeStepper(batch: rows.count) }
             let identity = rows == Array(0..<rows.count) && memory.shape[0] == rows.count
             memories = model.decoderBlocks.map { block in
                 let m = block.crossAttention.precompute(memory: memory, sourceLengths: sourceLengths)
                 return identity ? m : m.gathering(rows: rows)
             }
+            scratch = StepScratch(batch: rows.count, modelDim: model.config.modelDim, hiddenDim: model.config.hiddenDim)
+            for block in model.decoderBlocks { block.prepareStep(precision, in: scratch) }
+            if precision == .bfloat16 { scratch.useBFloat16(for: model.embedding.weight) }
+            stream = .allocate(capacity: rows.count * model.config.modelDim)
         }
+
+        deinit { stream.deallocate() }
 
         /// Feeds one token per sequence at the next position; returns logits [batch, vocabSize],
         /// equal to the parallel form's row at that position.
         public func step(_ tokens: [Int32]) -> Tensor {
             precondition(tokens.count == batch, "step expects one token per sequence")
-            return withoutGradients {
-                var x = model.embed(tokens, batch: batch, length: 1, offset: position, context: ForwardContext(training: false))
-                for (i, block) in model.decoderBlocks.enumerated() { x = block.step(x, cache: &caches[i], memory: memories[i]) }
-                if let norm = model.decoderNorm { x = norm(x) }
-                position += 1
-                return Tensor.linear(x, weight: model.embedding.weight).reshaped([batch, model.config.vocabSize])
+            precondition(position < model.config.maxLength, "position \(position) is past maxLength \(model.config.maxLength)")
+            let (c, vocab) = (model.config.modelDim, model.config.vocabSize)
+            let table = model.embedding.weight.pointer, scale = Float(c).squareRoot()
+            for (r, id) in tokens.enumerated() {
+                precondition(id >= 0 && Int(id) < vocab, "token id \(id) outside vocabulary of \(vocab)")
+                let row = stream + r * c
+                for i in 0..<c { row[i] = table[Int(id) * c + i] * scale }  // embedding · √C
+                if let positions = model.positions { add(row, positions.pointer + position * c, row, count: c) }
             }
+            withoutGradients {
+                for (i, block) in model.decoderBlocks.enumerated() {
+                    block.step(stream, stepper: steppers[i], memory: memories[i], scratch: scratch)
+                }
+            }
+            model.decoderNorm?.apply(stream, rows: batch, into: stream, scratch: scratch)
+            position += 1
+            let logits = Tensor(uninitializedShape: [batch, vocab])
+            scratch.multiply(stream, by: model.embedding.weight, into: logits.pointer)
+            return logits
         }
 
         /// Reorders the sequences: sequence n continues old sequence `rows[n]` (beam search).
         public func reorder(rows: [Int]) {
             precondition(rows.count == batch, "reorder keeps the number of sequences")
-            for i in caches.indices { caches[i].reorder(rows: rows) }
+            for stepper in steppers { stepper.reorder(rows: rows) }
         }
     }
 
     /// Starts incremental decoding against an encoder output [B, S, C]; decoder row n reads source
     /// row `rows[n]` (default: row n), so beams can share one encoding.
-    public func makeDecoder(memory: Tensor, sourceLengths: [Int32], rows: [Int]? = nil) -> Decoder {
-        Decoder(model: self, memory: memory, sourceLengths: sourceLengths, rows: rows ?? Array(0..<memory.shape[0]))
+    /// `precision` selects how the decoder reads the weight matrices.
+    public func makeDecoder(memory: Tensor, sourceLengths: [Int32], rows: [Int]? = nil,
+                            precision: WeightPrecision = .float32) -> Decoder {
+        Decoder(model: self, memory: memory, sourceLengths: sourceLengths, rows: rows ?? Array(0..<memory.shape[0]),
+                precision: precision)
     }
 }

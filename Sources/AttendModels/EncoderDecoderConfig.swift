@@ -56,6 +56,10 @@ public struct EncoderDecoderConfig: Codable, Equatable, Sendable {
     /// product: with no relative position between source and target, a bias-only cross-attention
     /// would weigh every source token the same and the decoder could not read the source.
     public var dotProduct = true
+    /// Rotary position embeddings (RoPE, Su et al. 2021) on the queries and keys of the encoder and
+    /// decoder self-attention (for linear kinds on their features). Cross-attention has none, for the
+    /// reason it has no position bias.
+    public var rotary = false
 
     /// A configuration; defaults are the Tatoeba preset (width 256, 4 heads, 3+3 layers, FFN 4·width, dropout 0.1, post-LN, softmax attention, ReLU, BPE special ids).
     public init(vocabSize: Int, maxLength: Int = 256, modelDim: Int = 256, numHeads: Int = 4,
@@ -82,12 +86,14 @@ public struct EncoderDecoderConfig: Codable, Equatable, Sendable {
         self.eosID = eosID
     }
 
-    /// Checks sizes; the error names the field and what is allowed.
     /// Kinds that can attend over a padded source: encoder self-attention and cross-attention.
-    public static let sourceAttentionKinds: [AttentionKind] = [.softmax, .linear, .linearRelu, .linearFavor]
+    public static var sourceAttentionKinds: [AttentionKind] { AttentionKind.allCases.filter { $0.capabilities.padding } }
     /// Kinds for the decoder's causal self-attention (they need a step form for decoding).
-    public static let decoderAttentionKinds: [AttentionKind] = sourceAttentionKinds + [.correlation]
+    public static var decoderAttentionKinds: [AttentionKind] {
+        AttentionKind.allCases.filter { $0.capabilities.causal && $0.capabilities.recurrent }
+    }
 
+    /// Checks sizes; the error names the field and what is allowed.
     public func validate() throws {
         for (name, value) in [("vocabSize", vocabSize), ("maxLength", maxLength), ("modelDim", modelDim), ("numHeads", numHeads),
                               ("numEncoderLayers", numEncoderLayers), ("numDecoderLayers", numDecoderLayers),
@@ -103,13 +109,11 @@ public struct EncoderDecoderConfig: Codable, Equatable, Sendable {
         if !(dropout >= 0 && dropout < 1) {
             throw ConfigError.invalid(field: "dropout", message: "must be in [0, 1), got \(dropout)")
         }
-        let sourceKinds = Self.sourceAttentionKinds.map(\.rawValue).joined(separator: ", ")
-        for (field, kind) in [("encoderAttention", encoderAttention), ("crossAttention", crossAttention)]
-        where !Self.sourceAttentionKinds.contains(kind) {
-            throw ConfigError.invalid(field: field, message: "\(kind.rawValue) cannot attend over a padded source (correlation attention is causal self-attention only; the as-written form mixes padded positions and sentences) — use one of \(sourceKinds)")
-        }
-        if !Self.decoderAttentionKinds.contains(decoderAttention) {
-            throw ConfigError.invalid(field: "decoderAttention", message: "\(decoderAttention.rawValue) reads future target tokens and has no step form for decoding — use one of \(Self.decoderAttentionKinds.map(\.rawValue).joined(separator: ", "))")
+        for (field, spec, use) in [("encoderAttention", encoderAttentionSpec, AttentionUse.encoder),
+                                   ("crossAttention", crossAttentionSpec, .cross), ("decoderAttention", decoderAttentionSpec, .decoder)] {
+            do { try spec.validate(as: use, field: field, headDim: modelDim / numHeads) } catch let e as AttentionSpecError {
+                throw ConfigError.invalid(field: e.field, message: e.message)
+            }
         }
         for (name, id) in [("padID", padID), ("bosID", bosID), ("eosID", eosID)] where id < 0 || Int(id) >= vocabSize {
             throw ConfigError.invalid(field: name, message: "must be a token id below vocabSize (\(vocabSize)), got \(id)")
@@ -122,46 +126,31 @@ public struct EncoderDecoderConfig: Codable, Equatable, Sendable {
         if positions == .learned {
             throw ConfigError.invalid(field: "positions", message: "learned positions are a decoder-only option; the encoder–decoder model takes sinusoidal (the paper) or none (with --position-bias)")
         }
-        if positionBias != .none {
-            if positionBias.isBidirectionalOnly {
-                throw ConfigError.invalid(field: "positionBias", message: "\(positionBias.rawValue) would put bidirectional buckets in the causal decoder — use t5: the encoder gets T5's bidirectional buckets and the decoder the causal ones")
-            }
-            for (role, kind) in [("encoderAttention", encoderAttention), ("decoderAttention", decoderAttention)] where kind != .softmax {
-                throw ConfigError.invalid(field: "positionBias", message: "\(positionBias.rawValue) is an additive softmax score bias in the encoder and decoder self-attention, but \(role) is \(kind.rawValue) — use softmax there (--\(role == "encoderAttention" ? "encoder" : "decoder")-attention softmax), or --position-bias none")
-            }
-        }
-        if !dotProduct && positionBias == .none {
-            throw ConfigError.invalid(field: "dotProduct", message: "false needs a position bias (the self-attention scores come from it alone; without one every key weighs the same) — add --position-bias log-type, lin-type, t5 or alibi, or use --dot-product true")
-        }
-        if positions == .none && positionBias == .none {
-            throw ConfigError.invalid(field: "positions", message: "none without a position bias leaves the encoder blind to word order (its self-attention is permutation-invariant) — add --position-bias log-type, lin-type, t5 or alibi, or use --positions sinusoidal")
-        }
-        if positionBias == .t5 {
-            if positionBuckets < 4 {
-                throw ConfigError.invalid(field: "positionBuckets", message: "must be at least 4, got \(positionBuckets)")
-            }
-            if positionMaxDistance <= positionBuckets / 2 {
-                throw ConfigError.invalid(field: "positionMaxDistance", message: "must exceed positionBuckets / 2 = \(positionBuckets / 2) (the exact buckets), got \(positionMaxDistance)")
-            }
+        if positions == .none && positionBias == .none && !rotary {
+            throw ConfigError.invalid(field: "positions", message: "none without a position bias leaves the encoder blind to word order (its self-attention is permutation-invariant) — add --position-bias log-type, lin-type, t5 or alibi (or --rotary true), or use --positions sinusoidal")
         }
     }
 
-    /// Settings of the encoder self-attention: the bidirectional variant of `positionBias`.
-    public var encoderAttentionSettings: AttentionSettings {
-        AttentionSettings(positionBias: positionBias == .t5 ? .t5Bidirectional : positionBias, positionBuckets: positionBuckets,
-                          positionMaxDistance: positionMaxDistance, dotProduct: dotProduct)
+    /// The encoder self-attention: the bidirectional variant of `positionBias` (T5's bidirectional
+    /// buckets; the other biases are symmetric in the lag).
+    public var encoderAttentionSpec: AttentionSpec {
+        AttentionSpec(kind: encoderAttention, positionBias: positionBias == .t5 ? .t5Bidirectional : positionBias,
+                      positionBuckets: positionBuckets, positionMaxDistance: positionMaxDistance, dotProduct: dotProduct, rotary: rotary)
     }
 
-    /// Settings of the decoder self-attention: the causal variant of `positionBias`.
-    public var decoderAttentionSettings: AttentionSettings {
-        AttentionSettings(positionBias: positionBias, positionBuckets: positionBuckets, positionMaxDistance: positionMaxDistance,
-                          dotProduct: dotProduct)
+    /// The decoder self-attention: the causal variant of `positionBias`.
+    public var decoderAttentionSpec: AttentionSpec {
+        AttentionSpec(kind: decoderAttention, positionBias: positionBias, positionBuckets: positionBuckets,
+                      positionMaxDistance: positionMaxDistance, dotProduct: dotProduct, rotary: rotary)
     }
+
+    /// The cross-attention: plain dot-product attention of its kind (no position bias, no rotary).
+    public var crossAttentionSpec: AttentionSpec { AttentionSpec(kind: crossAttention) }
 }
 
 extension EncoderDecoderConfig {
     /// Decodes a config (config.json or a checkpoint's `modelConfig`); keys added after the first
-    /// release (positions, position bias, dot product) are optional and default to the paper's
+    /// release (positions, position bias, dot product, rotary) are optional and default to the paper's
     /// model, so older run folders and checkpoints still load.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -181,5 +170,6 @@ extension EncoderDecoderConfig {
         positionBuckets = try c.decodeIfPresent(Int.self, forKey: .positionBuckets) ?? 32
         positionMaxDistance = try c.decodeIfPresent(Int.self, forKey: .positionMaxDistance) ?? 128
         dotProduct = try c.decodeIfPresent(Bool.self, forKey: .dotProduct) ?? true
+        rotary = try c.decodeIfPresent(Bool.self, forKey: .rotary) ?? false
     }
 }

@@ -15,25 +15,32 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     /// Output projection shares the token-embedding matrix.
     public var tieWeights: Bool
     public var normPlacement: NormPlacement
-    public var attention: AttentionKind
     public var activation: Activation
     /// Absolute positions added to the token embeddings: a learned table, or none (for a model whose
     /// attention carries relative positions).
     public var positions: AbsolutePositions = .learned
+    /// Every attention layer's mechanism and settings; in JSON its keys sit beside the others
+    /// (`attention`, `positionBias`, `rotary`, …), and the properties below read and write it.
+    public var attentionSpec: AttentionSpec
+
+    /// Attention mechanism of every layer.
+    public var attention: AttentionKind { get { attentionSpec.kind } set { attentionSpec.kind = newValue } }
     /// Relative-position score bias in every softmax attention layer (T5, ALiBi, Wang & E 2024).
-    public var positionBias: PositionBias = .none
+    public var positionBias: PositionBias { get { attentionSpec.positionBias } set { attentionSpec.positionBias = newValue } }
     /// T5 bucket count.
-    public var positionBuckets = 32
+    public var positionBuckets: Int { get { attentionSpec.positionBuckets } set { attentionSpec.positionBuckets = newValue } }
     /// Lag where T5's log-spaced buckets end.
-    public var positionMaxDistance = 128
+    public var positionMaxDistance: Int { get { attentionSpec.positionMaxDistance } set { attentionSpec.positionMaxDistance = newValue } }
     /// false: W_Q = W_K = 0, attention scores from the position bias alone (dot-product-free).
-    public var dotProduct = true
+    public var dotProduct: Bool { get { attentionSpec.dotProduct } set { attentionSpec.dotProduct = newValue } }
     /// FAVOR+ random features per head (`linear-favor`).
-    public var favorFeatures = 64
+    public var favorFeatures: Int { get { attentionSpec.favorFeatures } set { attentionSpec.favorFeatures = newValue } }
     /// Seed of the FAVOR+ random directions.
-    public var favorSeed: UInt64 = 0
+    public var favorSeed: UInt64 { get { attentionSpec.favorSeed } set { attentionSpec.favorSeed = newValue } }
     /// Redraw the FAVOR+ directions for every forward pass and every generated sequence.
-    public var favorRedraw = false
+    public var favorRedraw: Bool { get { attentionSpec.favorRedraw } set { attentionSpec.favorRedraw = newValue } }
+    /// Rotary position embeddings on queries and keys (RoPE, Su et al. 2021).
+    public var rotary: Bool { get { attentionSpec.rotary } set { attentionSpec.rotary = newValue } }
 
     public init(vocabSize: Int, contextLength: Int, modelDim: Int, numHeads: Int, numLayers: Int,
                 hiddenDim: Int? = nil, dropout: Float = 0, bias: Bool = false, tieWeights: Bool = true,
@@ -48,7 +55,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         self.bias = bias
         self.tieWeights = tieWeights
         self.normPlacement = normPlacement
-        self.attention = attention
+        self.attentionSpec = AttentionSpec(kind: attention)
         self.activation = activation
     }
 
@@ -67,43 +74,23 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         if positions == .sinusoidal {
             throw ConfigError.invalid(field: "positions", message: "sinusoidal positions are an encoder–decoder option; the decoder-only model takes learned or none")
         }
-        try validateAttentionSettings()
-    }
-
-    /// Checks the relative-position, dot-product and FAVOR+ fields against the attention kind.
-    func validateAttentionSettings() throws {
-        if positionBias != .none && attention != .softmax {
-            throw ConfigError.invalid(field: "positionBias", message: "\(positionBias.rawValue) is an additive softmax score bias and cannot be combined with \(attention.rawValue) attention — use --attention softmax, or --position-bias none")
+        do { try attentionSpec.validate(as: .languageModel, headDim: modelDim / numHeads) } catch let e as AttentionSpecError {
+            throw ConfigError.invalid(field: e.field, message: e.message)
         }
-        if !dotProduct && positionBias == .none {
-            throw ConfigError.invalid(field: "dotProduct", message: "false needs a position bias (the scores come from it alone; without one every key weighs the same) — add --position-bias log-type, lin-type, t5 or alibi, or use --dot-product true")
-        }
-        if positionBias == .t5 || positionBias == .t5Bidirectional {
-            if positionBuckets < 4 {
-                throw ConfigError.invalid(field: "positionBuckets", message: "must be at least 4, got \(positionBuckets)")
-            }
-            if positionMaxDistance <= positionBuckets / 2 {
-                throw ConfigError.invalid(field: "positionMaxDistance", message: "must exceed positionBuckets / 2 = \(positionBuckets / 2) (the exact buckets), got \(positionMaxDistance)")
-            }
-        }
-        if favorFeatures <= 0 {
-            throw ConfigError.invalid(field: "favorFeatures", message: "must be a positive integer, got \(favorFeatures)")
-        }
-    }
-
-    /// The attention-layer options these fields describe.
-    public var attentionSettings: AttentionSettings {
-        AttentionSettings(positionBias: positionBias, positionBuckets: positionBuckets, positionMaxDistance: positionMaxDistance,
-                          dotProduct: dotProduct, favorFeatures: favorFeatures, favorSeed: favorSeed, favorRedraw: favorRedraw)
     }
 
     static func divisors(of n: Int) -> [Int] { (1...min(n, 64)).filter { n % $0 == 0 }.suffix(5) }
 }
 
 extension ModelConfig {
+    enum CodingKeys: String, CodingKey {
+        case vocabSize, contextLength, modelDim, numHeads, numLayers, hiddenDim, dropout, bias, tieWeights, normPlacement,
+             activation, positions
+    }
+
     /// Decodes a config.json; keys added after the first release (positions, relative-position bias,
-    /// dot product, FAVOR+ settings) are optional and default to plain attention, so older run
-    /// folders still load.
+    /// dot product, FAVOR+ settings, rotary) are optional and default to plain attention, so older run
+    /// folders still load. The attention keys are decoded by `AttentionSpec`.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(vocabSize: try c.decode(Int.self, forKey: .vocabSize), contextLength: try c.decode(Int.self, forKey: .contextLength),
@@ -112,16 +99,27 @@ extension ModelConfig {
                   dropout: try c.decode(Float.self, forKey: .dropout), bias: try c.decode(Bool.self, forKey: .bias),
                   tieWeights: try c.decode(Bool.self, forKey: .tieWeights),
                   normPlacement: try c.decode(NormPlacement.self, forKey: .normPlacement),
-                  attention: try c.decode(AttentionKind.self, forKey: .attention),
                   activation: try c.decode(Activation.self, forKey: .activation))
         positions = try c.decodeIfPresent(AbsolutePositions.self, forKey: .positions) ?? .learned
-        positionBias = try c.decodeIfPresent(PositionBias.self, forKey: .positionBias) ?? .none
-        positionBuckets = try c.decodeIfPresent(Int.self, forKey: .positionBuckets) ?? 32
-        positionMaxDistance = try c.decodeIfPresent(Int.self, forKey: .positionMaxDistance) ?? 128
-        dotProduct = try c.decodeIfPresent(Bool.self, forKey: .dotProduct) ?? true
-        favorFeatures = try c.decodeIfPresent(Int.self, forKey: .favorFeatures) ?? 64
-        favorSeed = try c.decodeIfPresent(UInt64.self, forKey: .favorSeed) ?? 0
-        favorRedraw = try c.decodeIfPresent(Bool.self, forKey: .favorRedraw) ?? false
+        attentionSpec = try AttentionSpec(from: decoder)
+    }
+
+    /// Encodes the fields and the attention spec's keys side by side (one flat JSON object).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(vocabSize, forKey: .vocabSize)
+        try c.encode(contextLength, forKey: .contextLength)
+        try c.encode(modelDim, forKey: .modelDim)
+        try c.encode(numHeads, forKey: .numHeads)
+        try c.encode(numLayers, forKey: .numLayers)
+        try c.encode(hiddenDim, forKey: .hiddenDim)
+        try c.encode(dropout, forKey: .dropout)
+        try c.encode(bias, forKey: .bias)
+        try c.encode(tieWeights, forKey: .tieWeights)
+        try c.encode(normPlacement, forKey: .normPlacement)
+        try c.encode(activation, forKey: .activation)
+        try c.encode(positions, forKey: .positions)
+        try attentionSpec.encode(to: encoder)
     }
 }
 

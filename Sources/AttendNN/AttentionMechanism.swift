@@ -4,187 +4,170 @@ import AttendTensor
 /// Mixes information across time. Parallel tensors are [B, H, T, D]; step tensors [B, H, D].
 ///
 /// The projection/head-split layer (`MultiHeadAttention`) is separate from the mechanism, as in
-/// fast-transformers' AttentionLayer vs inner attention.
+/// fast-transformers' AttentionLayer vs inner attention. Mechanisms are made only by
+/// `AttentionSpec.makeMechanism`; everything else (layers, caches, benches, the estimator) talks to
+/// them through this contract and never asks which kind it holds.
 public protocol AttentionMechanism {
     /// Per-sequence memory carried between generation steps.
     associatedtype State
-    /// Parallel (training) form.
+    /// Keys and values of a fixed sequence (an encoder output) prepared for one query at a time.
+    associatedtype Memory = KeyValueMemory
+    /// Parallel (training) form. Honours `mask.causal` and `mask.keyLengths` as far as `capabilities`
+    /// says (`AttentionSpec.validate` refuses the rest before a layer is built).
     func callAsFunction(queries: Tensor, keys: Tensor, values: Tensor, mask: AttentionMask) -> Tensor
     /// Empty state before the first step.
     func initialState(batch: Int, heads: Int, keyDim: Int, valueDim: Int) -> State
     /// One causal step; must equal row t of the parallel form with `mask: .causal`.
     func step(query: Tensor, key: Tensor, value: Tensor, state: inout State) -> Tensor
+    /// Beam search: sequence n of the state continues old sequence `rows[n]` (same number of sequences).
+    func reorder(_ state: inout State, rows: [Int])
+    /// What this mechanism supports.
+    var capabilities: AttentionCapabilities { get }
+    /// FLOPs and bytes for sequences of `length` with `heads` heads of width `headDim`.
+    func cost(length: Int, heads: Int, headDim: Int) -> AttentionCost
+    /// Prepares keys [B, H, S, Dk] and values [B, H, S, Dv] whose first `keyLengths[b]` positions are
+    /// real, for `attend` (cross-attention during decoding; inference, no gradients).
+    func memory(keys: Tensor, values: Tensor, keyLengths: [Int32]) -> Memory
+    /// One query [B, H, Dk] against a memory → [B, H, Dv]; equals the parallel form's row under
+    /// `AttentionMask.padding(keyLengths)`.
+    func attend(query: Tensor, memory: Memory) -> Tensor
+    /// The memory whose batch row n is row `rows[n]` of `memory` (e.g. each source repeated per beam).
+    func gathering(_ memory: Memory, rows: [Int]) -> Memory
 }
 
-/// Every attention mechanism Attend implements (a closed set: adding one is one file, one case, one switch arm).
-public enum AttentionKind: String, Codable, CaseIterable, Sendable {
-    /// Scaled dot-product softmax attention (Vaswani et al., 2017).
-    case softmax
-    /// Linear attention with φ(x) = elu(x) + 1 (Katharopoulos et al., 2020).
-    case linear
-    /// Linear attention with φ(x) = relu(x).
-    case linearRelu = "linear-relu"
-    /// Linear attention with FAVOR+ random features (Performer; 64 features, seed 0).
-    case linearFavor = "linear-favor"
-    /// Causal correlation attention: softmax over s ≤ t of the prefix-restricted Q–K cross-correlation
-    /// at lag t − s (after Leviathan, Y. Srivastava); see `CorrelationAttention`.
-    case correlation
-    /// Leviathan's correlation attention as published: an N-D correlation over the whole [B, H, T, D]
-    /// tensor, no causal mask — reads future tokens and other sequences; no generation.
-    /// See `CorrelationAsWrittenAttention`.
-    case correlationAsWritten = "correlation-as-written"
+/// What a mechanism supports; `AttentionSpec.validate` turns a missing capability into an error that
+/// names the kinds that have it.
+public struct AttentionCapabilities: Sendable, Equatable {
+    /// Honours `mask.causal` (row t reads only keys s ≤ t).
+    public var causal: Bool
+    /// Has a recurrent form (`step`, `reorder`), so it can generate and decode.
+    public var recurrent: Bool
+    /// Honours key padding (`mask.keyLengths`) without a causal mask: can attend over a padded source
+    /// (encoder self-attention, cross-attention).
+    public var padding: Bool
+    /// The recurrent state has a fixed size whatever the context length (linear kinds), rather than
+    /// growing with it (a key–value cache).
+    public var fixedSizeState: Bool
+
+    /// Capabilities as listed.
+    public init(causal: Bool, recurrent: Bool, padding: Bool, fixedSizeState: Bool) {
+        self.causal = causal
+        self.recurrent = recurrent
+        self.padding = padding
+        self.fixedSizeState = fixedSizeState
+    }
+
+    /// A name for the recurrent state in reports: "recurrent state" or "KV cache".
+    public var stateName: String { fixedSizeState ? "recurrent state" : "KV cache" }
 }
 
-extension AttentionKind {
-    /// The mechanism this kind names.
-    public var mechanism: any AttentionMechanism {
-        switch self {
-        case .softmax: return SoftmaxAttention()
-        case .linear: return LinearAttention(featureMap: .init(.eluPlusOne))
-        case .linearRelu: return LinearAttention(featureMap: .init(.relu))
-        case .linearFavor: return LinearAttention(featureMap: .init(.favor))
-        case .correlation: return CorrelationAttention()
-        case .correlationAsWritten: return CorrelationAsWrittenAttention()
-        }
+/// Cost of a mechanism for one sequence (all heads), multiply–adds counted as 2 FLOPs.
+public struct AttentionCost: Sendable, Equatable {
+    /// Forward FLOPs of the causal parallel form per token, averaged over a sequence of the length asked.
+    public var flopsPerToken: Double
+    /// FLOPs of one recurrent step at the position asked (0 without a recurrent form).
+    public var stepFLOPs: Double
+    /// Bytes of recurrent state after the length asked (fp32, no spare capacity).
+    public var stateBytes: Double
+    /// Working bytes the parallel forward+backward holds beyond its inputs, outputs and gradients
+    /// (the largest intermediate; e.g. the correlation spectra of correlation-as-written).
+    public var workingBytes: Double
+    /// Fraction of the FMA peak this mechanism's kernels reach (a prior for forecasts, set from this
+    /// project's kernels on a 2-core CPU: fused flash tiles ≈ 0.15, scans and small products ≈ 0.04).
+    public var efficiency: Double
+
+    /// A cost as listed.
+    public init(flopsPerToken: Double, stepFLOPs: Double, stateBytes: Double, workingBytes: Double = 0, efficiency: Double) {
+        self.flopsPerToken = flopsPerToken
+        self.stepFLOPs = stepFLOPs
+        self.stateBytes = stateBytes
+        self.workingBytes = workingBytes
+        self.efficiency = efficiency
     }
 }
 
-/// Scaled dot-product softmax attention, softmax(Q·Kᵀ/√D)·V (Vaswani et al., 2017); its recurrent
-/// form is a key–value cache.
-public struct SoftmaxAttention: AttentionMechanism {
-    public init() {}
+/// The encoder output as keys and values [B, H, S, D] with the real length of each row: the memory of
+/// every mechanism that attends by running its parallel form on one query row.
+public struct KeyValueMemory {
+    public var keys: Tensor
+    public var values: Tensor
+    public var keyLengths: [Int32]
+}
 
-    /// Keys and values seen so far: [B·H, capacity, D] buffers whose first `length` rows are filled;
-    /// capacity doubles as needed, so appending is amortised O(D).
-    public struct KeyValueCache {
-        public var keys: Tensor
-        public var values: Tensor
-        public var length = 0
-        public var capacity: Int { keys.shape[1] }
+extension AttentionMechanism where Memory == KeyValueMemory {
+    public func memory(keys: Tensor, values: Tensor, keyLengths: [Int32]) -> KeyValueMemory {
+        KeyValueMemory(keys: keys, values: values, keyLengths: keyLengths)
     }
 
-    public func callAsFunction(queries: Tensor, keys: Tensor, values: Tensor, mask: AttentionMask) -> Tensor {
-        Tensor.flashAttention(queries: queries, keys: keys, values: values, mask: mask)
-    }
-
-    public func initialState(batch: Int, heads: Int, keyDim: Int, valueDim: Int) -> KeyValueCache {
-        precondition(keyDim == valueDim, "the key-value cache expects equal key and value widths")
-        return KeyValueCache(keys: .zeros([batch * heads, 16, keyDim]), values: .zeros([batch * heads, 16, valueDim]))
-    }
-
-    public func step(query: Tensor, key: Tensor, value: Tensor, state: inout KeyValueCache) -> Tensor {
+    public func attend(query: Tensor, memory: KeyValueMemory) -> Tensor {
         let (b, h, d) = (query.shape[0], query.shape[1], query.shape[2])
-        let bh = b * h
-        if state.length == state.capacity {  // grow: copy rows into buffers twice as long
-            state.keys = state.keys.doublingCapacity(keeping: state.length)
-            state.values = state.values.doublingCapacity(keeping: state.length)
-        }
-        let capacity = state.capacity
-        state.keys.writeRows(key, at: state.length)
-        state.values.writeRows(value, at: state.length)
-        state.length += 1
-        let out = Tensor(uninitializedShape: [b, h, d])
-        decodeAttentionStep(query: query.pointer, keys: state.keys.pointer, values: state.values.pointer, output: out.pointer,
-                            batchHeads: bh, length: state.length, capacity: capacity, headDim: d,
-                            scale: 1 / Float(d).squareRoot())
-        return out
+        let out = self(queries: query.reshaped([b, h, 1, d]), keys: memory.keys, values: memory.values,
+                       mask: .padding(memory.keyLengths))
+        return out.reshaped([b, h, out.shape[3]])
+    }
+
+    public func gathering(_ memory: KeyValueMemory, rows: [Int]) -> KeyValueMemory {
+        KeyValueMemory(keys: memory.keys.gatheringRows(rows), values: memory.values.gatheringRows(rows),
+                       keyLengths: rows.map { memory.keyLengths[$0] })
     }
 }
 
-/// A mechanism together with its recurrent state, type-erased so a model can hold one per layer.
+/// A mechanism together with its recurrent state, type-erased so a model holds one per layer: the
+/// one state type of decoder-only generation and encoder–decoder decoding.
 public final class AttentionStepper {
-    private let body: (Tensor, Tensor, Tensor) -> Tensor
+    private let stepBody: (Tensor, Tensor, Tensor) -> Tensor
+    private let reorderBody: ([Int]) -> Void
 
     /// Starts `mechanism` from its empty state for `batch` sequences.
     public init<M: AttentionMechanism>(_ mechanism: M, batch: Int, heads: Int, keyDim: Int, valueDim: Int) {
         var state = mechanism.initialState(batch: batch, heads: heads, keyDim: keyDim, valueDim: valueDim)
-        body = { q, k, v in mechanism.step(query: q, key: k, value: v, state: &state) }
+        stepBody = { q, k, v in mechanism.step(query: q, key: k, value: v, state: &state) }
+        reorderBody = { rows in mechanism.reorder(&state, rows: rows) }
     }
 
     /// One causal step: query, key, value [B, H, D] → output [B, H, Dv]; updates the state.
-    public func callAsFunction(query: Tensor, key: Tensor, value: Tensor) -> Tensor { body(query, key, value) }
+    public func callAsFunction(query: Tensor, key: Tensor, value: Tensor) -> Tensor { stepBody(query, key, value) }
+
+    /// Sequence n continues old sequence `rows[n]` (beam search).
+    public func reorder(rows: [Int]) { reorderBody(rows) }
 }
 
-/// Multi-head attention layer: projections, head split, an inner `AttentionKind` mechanism, head
-/// merge and output projection (Vaswani et al., 2017, §3.2.2).
-///
-/// Self-attention uses one fused QKV projection `qkv` [3C, C] as GPT-2 does. `settings` adds a
-/// relative-position bias (`positionBias`, its parameters under `positionBias.*`), dot-product-free
-/// attention (`qkv` then holds only W_V, [C, C]; W_Q = W_K = 0 are not stored) and FAVOR+ options.
-public final class MultiHeadAttention: Module {
-    public let numHeads: Int
-    public let kind: AttentionKind
-    public let qkv: Linear
-    public let output: Linear
-    /// Relative positions, dot product and FAVOR+ options.
-    public let settings: AttentionSettings
-    /// The per-head score bias; nil when `settings.positionBias` is `.none`.
-    public let positionBias: RelativePositionBias?
-    /// FAVOR+ draws made so far (with `favorRedraw`, each parallel pass and each stepper takes the next).
-    private var favorDraws: UInt64 = 0
+/// A mechanism's prepared memory, type-erased: what cross-attention reads at each decoding step.
+public final class AttentionMemory {
+    private let attendBody: (Tensor) -> Tensor
+    private let gatherBody: ([Int]) -> AttentionMemory
 
-    /// A layer of width `modelDim` with `numHeads` heads; `settings` as in `AttentionSettings`
-    /// (a position bias requires `kind == .softmax`, and `dotProduct: false` requires a position bias).
-    public init(modelDim: Int, numHeads: Int, kind: AttentionKind, bias: Bool, outputStd: Float,
-                settings: AttentionSettings = .init(), rng: inout RandomGenerator) {
-        precondition(settings.positionBias == .none || kind == .softmax, "a position bias needs softmax attention")
-        precondition(settings.dotProduct || settings.positionBias != .none, "dot-product-free attention needs a position bias")
-        self.numHeads = numHeads
-        self.kind = kind
-        self.settings = settings
-        qkv = Linear(modelDim, (settings.dotProduct ? 3 : 1) * modelDim, bias: bias, rng: &rng)
-        output = Linear(modelDim, modelDim, bias: bias, std: outputStd, rng: &rng)
-        positionBias = settings.positionBias == .none ? nil
-            : RelativePositionBias(kind: settings.positionBias, numHeads: numHeads, buckets: settings.positionBuckets,
-                                   maxDistance: settings.positionMaxDistance)
+    /// Prepares keys [B, H, S, Dk] and values [B, H, S, Dv] with `keyLengths` real positions for `mechanism`.
+    public convenience init<M: AttentionMechanism>(_ mechanism: M, keys: Tensor, values: Tensor, keyLengths: [Int32]) {
+        self.init(mechanism, prepared: mechanism.memory(keys: keys, values: values, keyLengths: keyLengths))
     }
 
-    public var children: [(name: String, module: any Module)] {
-        var list: [(name: String, module: any Module)] = [("qkv", qkv), ("output", output)]
-        if let positionBias { list.append(("positionBias", positionBias)) }
-        return list
+    private init<M: AttentionMechanism>(_ mechanism: M, prepared: M.Memory) {
+        attendBody = { q in mechanism.attend(query: q, memory: prepared) }
+        gatherBody = { rows in AttentionMemory(mechanism, prepared: mechanism.gathering(prepared, rows: rows)) }
     }
 
-    /// The mechanism that mixes the heads: biased softmax when there is a position bias, FAVOR+ with
-    /// this layer's feature settings, otherwise `kind.mechanism`.
-    private func mechanism() -> any AttentionMechanism {
-        if let positionBias { return RelativePositionAttention(bias: positionBias) }
-        if kind == .linearFavor {
-            var seed = settings.favorSeed
-            if settings.favorRedraw {
-                var draw = RandomGenerator(seed: settings.favorSeed).derived(favorDraws)
-                seed = draw.next()
-                favorDraws += 1
-            }
-            return LinearAttention(featureMap: .init(.favor, featureCount: settings.favorFeatures, seed: seed))
-        }
-        return kind.mechanism
+    /// One query [B, H, Dk] → [B, H, Dv].
+    public func callAsFunction(query: Tensor) -> Tensor { attendBody(query) }
+
+    /// The memory whose row n is this memory's row `rows[n]` (e.g. repeated for beams).
+    public func gathering(rows: [Int]) -> AttentionMemory { gatherBody(rows) }
+}
+
+extension Tensor {
+    /// A copy whose outermost index n holds this tensor's `rows[n]` (no gradient; for decoding).
+    public func gatheringRows(_ rows: [Int]) -> Tensor {
+        let inner = count / max(shape[0], 1)
+        let out = Tensor(uninitializedShape: [rows.count] + shape.dropFirst())
+        for (n, r) in rows.enumerated() { (out.pointer + n * inner).update(from: pointer + r * inner, count: inner) }
+        return out
     }
 
-    /// Q, K, V [B, H, T, D] from the fused projection (Q and K of width 0 when dot-product-free).
-    private func project(_ x: Tensor) -> (q: Tensor, k: Tensor, v: Tensor) {
-        let fused = qkv(x)
-        if !settings.dotProduct {
-            let v = fused.splitHeads(numHeads: numHeads)
-            let empty = Tensor.zeros([x.shape[0], numHeads, x.shape[1], 0])
-            return (empty, empty, v)
-        }
-        return (fused.splitHeads(numHeads: numHeads, chunk: 0, of: 3), fused.splitHeads(numHeads: numHeads, chunk: 1, of: 3),
-                fused.splitHeads(numHeads: numHeads, chunk: 2, of: 3))
-    }
-
-    /// Self-attention over x [B, T, C] → [B, T, C].
-    public func callAsFunction(_ x: Tensor, mask: AttentionMask) -> Tensor {
-        let (q, k, v) = project(x)
-        let inner = mechanism()
-        let mixed = inner(queries: q, keys: k, values: v, mask: mask)
-        return output(mixed.mergeHeads())
-    }
-
-    /// A fresh recurrent state for `batch` sequences.
-    public func makeStepper(batch: Int) -> AttentionStepper {
-        let headDim = output.weight.shape[0] / numHeads
-        return AttentionStepper(mechanism(), batch: batch, heads: numHeads,
-                                keyDim: settings.dotProduct ? headDim : 0, valueDim: headDim)
+    /// For a state laid out [B·H, …] with B = `rows.count`: the copy whose sequence n holds old sequence
+    /// `rows[n]` (all its heads).
+    public func gatheringSequences(_ rows: [Int]) -> Tensor {
+        precondition(!rows.isEmpty && shape[0] % rows.count == 0, "reorder keeps the number of sequences")
+        let heads = shape[0] / rows.count
+        return gatheringRows(rows.flatMap { r in (0..<heads).map { r * heads + $0 } })
     }
 }

@@ -1,5 +1,6 @@
 import AttendKernels
 import AttendTensor
+import Foundation
 
 /// Correlation attention, causal reading of Leviathan's "correlation score" (Y. Srivastava,
 /// github.com/yash-srivastava19/attention-free-revolution): the score of query t for key s ≤ t is the
@@ -27,19 +28,13 @@ public struct CorrelationAttention: AttentionMechanism {
     /// The mechanism has no settings: the scale 1/√(D·(s + 1)) follows from the shapes.
     public init() {}
 
-    /// Keys, values [B·H, capacity, D] and lag sums r [B·H, capacity] of the positions seen so far;
-    /// capacity doubles as needed.
+    /// Keys and values of the positions seen so far (a key–value cache) and their lag sums r
+    /// [B·H, capacity]; capacity doubles as needed.
     public struct State {
-        /// k_0 … k_{t}: [B·H, capacity, D], first `length` rows filled.
-        public var keys: Tensor
-        /// v_0 … v_{t}: [B·H, capacity, Dv], first `length` rows filled.
-        public var values: Tensor
-        /// r_t(ℓ) = Σ_{j=ℓ}^{t} q_j·k_{j−ℓ} for ℓ < `length`: [B·H, capacity] (zero past `length`).
+        /// k_0 … k_t and v_0 … v_t.
+        public var cache: KeyValueCache
+        /// r_t(ℓ) = Σ_{j=ℓ}^{t} q_j·k_{j−ℓ} for ℓ < `cache.length`: [B·H, capacity] (zero past the length).
         public var lagSums: Tensor
-        /// Positions seen so far (t + 1).
-        public var length = 0
-        /// Rows allocated per head.
-        public var capacity: Int { keys.shape[1] }
     }
 
     public func callAsFunction(queries: Tensor, keys: Tensor, values: Tensor, mask: AttentionMask) -> Tensor {
@@ -50,27 +45,39 @@ public struct CorrelationAttention: AttentionMechanism {
 
     public func initialState(batch: Int, heads: Int, keyDim: Int, valueDim: Int) -> State {
         precondition(keyDim == valueDim, "the correlation cache expects equal key and value widths")
-        let bh = batch * heads
-        return State(keys: .zeros([bh, 16, keyDim]), values: .zeros([bh, 16, valueDim]), lagSums: .zeros([bh, 16]))
+        let cache = KeyValueCache(rows: batch * heads, keyDim: keyDim, valueDim: valueDim)
+        return State(cache: cache, lagSums: .zeros([batch * heads, cache.capacity]))
     }
 
     public func step(query: Tensor, key: Tensor, value: Tensor, state: inout State) -> Tensor {
         let (b, h, d) = (query.shape[0], query.shape[1], query.shape[2])
-        let bh = b * h
-        if state.length == state.capacity {  // grow: copy rows into buffers twice as long (new lag sums start at 0)
-            state.keys = state.keys.doublingCapacity(keeping: state.length)
-            state.values = state.values.doublingCapacity(keeping: state.length)
-            state.lagSums = state.lagSums.doublingCapacity(keeping: state.length)
+        let length = state.cache.length
+        if state.cache.append(key: key, value: value) {  // the cache grew: new lag sums start at 0
+            state.lagSums = state.lagSums.doublingCapacity(keeping: length)
         }
-        let capacity = state.capacity
-        state.keys.writeRows(key, at: state.length)
-        state.values.writeRows(value, at: state.length)
-        state.length += 1
         let out = Tensor(uninitializedShape: [b, h, d])
-        correlationAttentionStep(query: query.pointer, keys: state.keys.pointer, values: state.values.pointer,
-                                 lagSums: state.lagSums.pointer, output: out.pointer, batchHeads: bh,
-                                 length: state.length, capacity: capacity, headDim: d)
+        correlationAttentionStep(query: query.pointer, keys: state.cache.keys.pointer, values: state.cache.values.pointer,
+                                 lagSums: state.lagSums.pointer, output: out.pointer, batchHeads: b * h,
+                                 length: state.cache.length, capacity: state.cache.capacity, headDim: d)
         return out
+    }
+
+    public func reorder(_ state: inout State, rows: [Int]) {
+        state.cache.reorder(rows: rows)
+        state.lagSums = state.lagSums.gatheringSequences(rows)
+    }
+
+    /// Causal by definition; key padding (a padded source) is not supported, so it cannot be an encoder
+    /// or cross-attention (`AttentionSpec.validate` refuses those roles).
+    public var capabilities: AttentionCapabilities { .init(causal: true, recurrent: true, padding: false, fixedSizeState: false) }
+
+    /// Softmax attention's products plus the diagonal prefix sums (one add per score); a step also
+    /// updates r_t (2·t·D); the state is the cache plus one lag sum per position.
+    public func cost(length: Int, heads: Int, headDim: Int) -> AttentionCost {
+        let (t, h, d) = (Double(length), Double(heads), Double(headDim))
+        return AttentionCost(flopsPerToken: 2 * t * h * d + t * h / 2, stepFLOPs: 6 * t * h * d,
+                             stateBytes: KeyValueCache.bytes(positions: length, rows: heads, keyDim: headDim, valueDim: headDim) + t * h * 4,
+                             workingBytes: h * t * (t / 64) * 4, efficiency: 0.04)
     }
 }
 
@@ -110,32 +117,24 @@ public struct CorrelationAsWrittenAttention: AttentionMechanism {
     /// step form. Generation checks `AttentionKind.supportsGeneration` first and throws.
     public func step(query: Tensor, key: Tensor, value: Tensor, state: inout Void) -> Tensor {
         preconditionFailure("correlation-as-written has no recurrent form (it reads future tokens); "
-                            + "kinds that support generation: \(AttentionKind.allCases.filter(\.supportsGeneration).map(\.rawValue))")
+                            + "kinds that support generation: \(AttentionKind.names { $0.recurrent })")
     }
-}
 
-extension AttentionKind {
-    /// Whether this kind has a recurrent (one token at a time) form, so `attend generate` and
-    /// `DecoderOnly.makeStepper` can use it. False only for `correlationAsWritten`, whose correlation
-    /// reads future tokens and other sequences.
-    public var supportsGeneration: Bool { self != .correlationAsWritten }
+    public func reorder(_ state: inout Void, rows: [Int]) {}
 
-    /// Throws `AttentionError.noRecurrentForm` unless `supportsGeneration`.
-    public func requireRecurrentForm() throws {
-        if !supportsGeneration { throw AttentionError.noRecurrentForm(self) }
-    }
-}
+    /// Neither causal nor recurrent, and its correlation mixes padded positions and other sentences,
+    /// so it cannot attend over a padded source either: decoder-only training is its only use.
+    public var capabilities: AttentionCapabilities { .init(causal: false, recurrent: false, padding: false, fixedSizeState: false) }
 
-/// An attention kind used where it cannot work.
-public enum AttentionError: Error, CustomStringConvertible, Equatable {
-    /// Generation was asked of a kind without a recurrent form.
-    case noRecurrentForm(AttentionKind)
-
-    public var description: String {
-        switch self {
-        case let .noRecurrentForm(kind):
-            return "attention '\(kind.rawValue)' cannot generate: it has no recurrent form (its output at t reads tokens after t). "
-                + "Train with one of: \(AttentionKind.allCases.filter(\.supportsGeneration).map(\.rawValue).joined(separator: ", "))"
-        }
+    /// Non-causal softmax attention (4·T·D per token and head) plus the FFT correlation: four Float64
+    /// complex spectra of the H slices padded to L = nextPow2(2T − 1)·nextPow2(2D − 1) points
+    /// (O(L log L) each, ≈ 5·L·log₂L FLOPs per transform), kept at once.
+    public func cost(length: Int, heads: Int, headDim: Int) -> AttentionCost {
+        func nextPowerOfTwo(_ n: Int) -> Int { var p = 1; while p < n { p *= 2 }; return p }
+        let l = Double(nextPowerOfTwo(2 * length - 1) * nextPowerOfTwo(2 * headDim - 1))
+        let (t, h, d) = (Double(length), Double(heads), Double(headDim))
+        let fft = 3 * h * 5 * l * log2(l) + h * h * l * 8
+        return AttentionCost(flopsPerToken: 4 * t * h * d + fft / t, stepFLOPs: 0, stateBytes: 0,
+                             workingBytes: 4 * h * l * 8, efficiency: 0.04)
     }
 }

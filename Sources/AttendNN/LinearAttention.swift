@@ -62,9 +62,18 @@ public struct LinearAttention: AttentionMechanism {
         public var normalizer: Tensor
     }
 
+    /// Key padding zeroes φ(K) at padded keys: a zero feature row adds nothing to Σ φ(K_j)V_jᵀ or to
+    /// the normaliser Σ φ(K_j), which is exactly "that key does not exist" (with or without the causal mask).
     public func callAsFunction(queries: Tensor, keys: Tensor, values: Tensor, mask: AttentionMask) -> Tensor {
-        Tensor.linearAttention(queries: featureMap(queries), keys: featureMap(keys), values: values,
+        Tensor.linearAttention(queries: featureMap(queries), keys: maskedFeatures(keys, mask.keyLengths), values: values,
                                causal: mask.causal, epsilon: epsilon)
+    }
+
+    /// φ(K) [B, H, S, M] with the rows of padded keys zeroed (unchanged without key lengths).
+    func maskedFeatures(_ keys: Tensor, _ lengths: [Int32]?) -> Tensor {
+        let phiK = featureMap(keys)
+        guard let lengths else { return phiK }
+        return phiK * keyPaddingMask(lengths, like: phiK)
     }
 
     public func initialState(batch: Int, heads: Int, keyDim: Int, valueDim: Int) -> State {
@@ -83,4 +92,64 @@ public struct LinearAttention: AttentionMechanism {
                             batchHeads: b * h, featureDim: m, valueDim: dv, epsilon: epsilon)
         return out
     }
+
+    public func reorder(_ state: inout State, rows: [Int]) {
+        state.sums = state.sums.gatheringSequences(rows)
+        state.normalizer = state.normalizer.gatheringSequences(rows)
+    }
+
+    public var capabilities: AttentionCapabilities { .init(causal: true, recurrent: true, padding: true, fixedSizeState: true) }
+
+    /// Per token and head: φ(q)ᵀS and φ(q)·Z read, S and Z updated — 4·M·Dv FLOPs (M = feature width); FAVOR+
+    /// adds the features' own products, 2·2·D·M for q and k. State: S [M, Dv] and Z [M] per head.
+    public func cost(length: Int, heads: Int, headDim: Int) -> AttentionCost {
+        let (h, d, m) = (Double(heads), Double(headDim), Double(featureMap.outputDim(headDim: headDim)))
+        let perToken = h * (4 * m * d + (featureMap.map == .favor ? 4 * d * m : 0))
+        return AttentionCost(flopsPerToken: perToken, stepFLOPs: perToken, stateBytes: h * (m * d + m) * 4, efficiency: 0.04)
+    }
+
+    /// The source as the fixed state S = Σ_j φ(K_j)V_jᵀ [B, H, M, Dv] and Z = Σ_j φ(K_j) [B, H, M, 1] over
+    /// the real positions: each decoder step then costs O(M·Dv) per head, whatever the source length.
+    public struct Memory {
+        public var sums: Tensor
+        public var normalizer: Tensor
+    }
+
+    public func memory(keys: Tensor, values: Tensor, keyLengths: [Int32]) -> Memory {
+        withoutGradients {
+            let masked = maskedFeatures(keys, keyLengths).transposedLastTwo()  // [B, H, M, S]
+            return Memory(sums: masked.matmul(values), normalizer: masked.matmul(Tensor(repeating: 1, shape: [keys.shape[2], 1])))
+        }
+    }
+
+    public func attend(query: Tensor, memory: Memory) -> Tensor {
+        withoutGradients {
+            let (b, h, d) = (query.shape[0], query.shape[1], query.shape[2])
+            let phiQ = featureMap(query.reshaped([b, h, 1, d]))             // [B, H, 1, M]
+            let numerator = phiQ.matmul(memory.sums)                        // [B, H, 1, Dv]
+            let denominator = phiQ.matmul(memory.normalizer)                // [B, H, 1, 1]
+            let dv = numerator.shape[3]
+            for r in 0..<denominator.count {
+                let inv = 1 / (denominator.pointer[r] + epsilon)
+                for c in 0..<dv { numerator.pointer[r * dv + c] *= inv }
+            }
+            return numerator.reshaped([b, h, dv])
+        }
+    }
+
+    public func gathering(_ memory: Memory, rows: [Int]) -> Memory {
+        Memory(sums: memory.sums.gatheringRows(rows), normalizer: memory.normalizer.gatheringRows(rows))
+    }
+}
+
+/// A [B, H, S, M] tensor of ones for keys s < lengths[b] and zeros for padded keys.
+func keyPaddingMask(_ lengths: [Int32], like x: Tensor) -> Tensor {
+    let (b, h, s, m) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+    precondition(lengths.count == b, "one key length per batch element expected")
+    let mask = Tensor.zeros([b, h, s, m])
+    for bi in 0..<b {
+        let valid = min(Int(lengths[bi]), s)
+        for hi in 0..<h { (mask.pointer + (bi * h + hi) * s * m).update(repeating: 1, count: valid * m) }
+    }
+    return mask
 }

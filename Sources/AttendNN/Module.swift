@@ -60,22 +60,3 @@ public enum ModuleError: Error, CustomStringConvertible, Equatable {
         }
     }
 }
-
-/// Per-forward settings shared by every module: training mode (dropout on) and the dropout RNG.
-public final class ForwardContext {
-    /// Dropout is applied only when true.
-    public var training: Bool
-    /// Source of dropout masks.
-    public var rng: RandomGenerator
-
-    public init(training: Bool, rng: RandomGenerator = RandomGenerator(seed: 0)) {
-        self.training = training
-        self.rng = rng
-    }
-
-    /// Applies dropout with probability `p` in training mode; identity otherwise.
-    public func dropout(_ x: Tensor, _ p: Float) -> Tensor {
-        guard training, p > 0 else { return x }
-        return x.dropout(p, rng: &rng)
-    }
-}

@@ -1,62 +1,6 @@
 import AttendKernels
 import AttendTensor
 
-/// Storage precision of the weight matrices a generation stepper reads.
-public enum WeightPrecision: String, CaseIterable, Codable, Sendable {
-    /// The model's own fp32 weights (the default; steps equal the parallel form to rounding).
-    case float32 = "fp32"
-    /// A bfloat16 copy of every weight matrix (attention and feed-forward projections, output head),
-    /// rounded to nearest when the stepper is made. Half the bytes streamed per token; arithmetic,
-    /// biases, norms, embeddings and the attention state stay fp32. Each weight moves by at most 2⁻⁸
-    /// relative — a milder form of the trade made by running a PyTorch model in bfloat16 for inference
-    /// (there activations are bfloat16 too).
-    case bfloat16 = "bf16"
-}
-
-/// A [rows, cols] fp32 matrix rounded to bfloat16.
-///
-/// Kept packed as bfloat16 for `gemvBFloat16` when few rows multiply it per step (there the weight
-/// stream is the cost, so half the bytes is up to half the time); kept as the rounded values in fp32
-/// for the blocked GEMM when many do (from `packedRowLimit` rows on, the product is compute-bound and
-/// the GEMM's register blocking wins). Either way the product is the same rounded matrix's.
-public final class BFloat16Matrix {
-    public let rows: Int
-    public let cols: Int
-    /// Most rows of x per product for which the packed bfloat16 form is used.
-    public static let packedRowLimit = 4
-    private let packed: UnsafeMutablePointer<UInt16>?
-    private let widened: UnsafeMutablePointer<Float>?
-
-    /// Rounds `matrix` (rank 2) to bfloat16, stored for products of `batch` rows.
-    public init(_ matrix: Tensor, batch: Int) {
-        precondition(matrix.rank == 2, "BFloat16Matrix expects a matrix, got \(matrix.shape)")
-        rows = matrix.shape[0]
-        cols = matrix.shape[1]
-        let n = rows * cols
-        if batch <= Self.packedRowLimit {
-            let bits = UnsafeMutablePointer<UInt16>.allocate(capacity: n)
-            packBFloat16Rows(matrix.pointer, rows: rows, cols: cols, into: bits)
-            (packed, widened) = (bits, nil)
-        } else {
-            let values = UnsafeMutablePointer<Float>.allocate(capacity: n)
-            for i in 0..<n { values[i] = floatFromBFloat16(bfloat16Bits(matrix.pointer[i])) }
-            (packed, widened) = (nil, values)
-        }
-    }
-
-    deinit { packed?.deallocate(); widened?.deallocate() }
-
-    /// y = x·Wᵀ (+ y when `accumulate`) for `count` rows of x [count, cols] → y [count, rows].
-    public func multiply(_ x: UnsafePointer<Float>, rows count: Int, into y: UnsafeMutablePointer<Float>, accumulate: Bool) {
-        if let packed {
-            gemvBFloat16(m: count, n: rows, k: cols, a: x, lda: cols, b: packed, beta: accumulate ? 1 : 0, c: y, ldc: rows)
-        } else {
-            gemm(transA: false, transB: true, m: count, n: rows, k: cols, a: x, lda: cols, b: widened!, ldb: cols,
-                 beta: accumulate ? 1 : 0, c: y, ldc: rows)
-        }
-    }
-}
-
 /// Working memory for one generation step through a stack of `TransformerBlock`s.
 ///
 /// A step at batch 1 is a handful of matrix–vector products on 256-wide vectors; building tensors for
@@ -164,7 +108,7 @@ extension MultiHeadAttention {
                      addingTo residual: UnsafeMutablePointer<Float>) {
         let (b, c) = (scratch.batch, scratch.modelDim)
         let d = c / numHeads
-        let width = settings.dotProduct ? 3 * c : c
+        let width = spec.dotProduct ? 3 * c : c
         qkv.apply(x, into: scratch.projected, scratch: scratch)
         // Q, K, V [B, H, D]: at one position the head split is a slice of each row (no transpose).
         func part(_ chunk: Int) -> Tensor {
@@ -173,7 +117,7 @@ extension MultiHeadAttention {
             return t
         }
         let mixed: Tensor
-        if settings.dotProduct {
+        if spec.dotProduct {
             mixed = stepper(query: part(0), key: part(1), value: part(2))
         } else {
             let empty = Tensor.zeros([b, numHeads, 0])
@@ -196,12 +140,12 @@ extension TransformerBlock {
             norm1.apply(x, rows: b, into: scratch.normed, scratch: scratch)
             attention.step(scratch.normed, stepper: stepper, scratch: scratch, addingTo: x)
             norm2.apply(x, rows: b, into: scratch.normed, scratch: scratch)
-            feedForwardStep(scratch.normed, addingTo: x, scratch: scratch)
+            feedForward.step(scratch.normed, addingTo: x, scratch: scratch)
         case .post:
             // x = LN₁(x + attn(x)); x = LN₂(x + FFN(x))
             attention.step(x, stepper: stepper, scratch: scratch, addingTo: x)
             norm1.apply(x, rows: b, into: x, scratch: scratch)
-            feedForwardStep(x, addingTo: x, scratch: scratch)
+            feedForward.step(x, addingTo: x, scratch: scratch)
             norm2.apply(x, rows: b, into: x, scratch: scratch)
         }
     }
@@ -210,13 +154,14 @@ extension TransformerBlock {
     public func prepareStep(_ precision: WeightPrecision, in scratch: StepScratch) {
         for layer in [attention.qkv, attention.output, feedForward.up, feedForward.down] { layer.prepare(precision, in: scratch) }
     }
+}
 
-    /// residual += W₂·act(W₁·x + b₁) + b₂ (`residual` may alias x).
-    private func feedForwardStep(_ x: UnsafePointer<Float>, addingTo residual: UnsafeMutablePointer<Float>,
-                                 scratch: StepScratch) {
+extension FeedForward {
+    /// residual += W₂·act(W₁·x + b₁) + b₂ for the scratch's batch of rows (`residual` may alias x).
+    public func step(_ x: UnsafePointer<Float>, addingTo residual: UnsafeMutablePointer<Float>, scratch: StepScratch) {
         let b = scratch.batch
-        feedForward.up.apply(x, into: scratch.hidden, scratch: scratch)
-        feedForward.activation.apply(scratch.hidden, count: b * scratch.hiddenDim)
-        feedForward.down.apply(scratch.hidden, into: residual, accumulate: true, scratch: scratch)
+        up.apply(x, into: scratch.hidden, scratch: scratch)
+        activation.apply(scratch.hidden, count: b * scratch.hiddenDim)
+        down.apply(scratch.hidden, into: residual, accumulate: true, scratch: scratch)
     }
 }

@@ -18,14 +18,13 @@ public final class TransformerBlock: Module {
     public let placement: NormPlacement
     public let dropout: Float
 
-    public init(modelDim: Int, numHeads: Int, hiddenDim: Int, numLayers: Int, attention kind: AttentionKind,
-                activation: Activation, bias: Bool, placement: NormPlacement, dropout: Float,
-                attentionSettings: AttentionSettings = .init(), rng: inout RandomGenerator) {
+    public init(modelDim: Int, numHeads: Int, hiddenDim: Int, numLayers: Int, attention spec: AttentionSpec,
+                activation: Activation, bias: Bool, placement: NormPlacement, dropout: Float, rng: inout RandomGenerator) {
         // GPT-2: residual projections scaled by 1/√(2·numLayers).
         let residualStd = 0.02 / Float(2 * numLayers).squareRoot()
         norm1 = LayerNorm(modelDim, bias: bias)
-        attention = MultiHeadAttention(modelDim: modelDim, numHeads: numHeads, kind: kind, bias: bias, outputStd: residualStd,
-                                       settings: attentionSettings, rng: &rng)
+        attention = MultiHeadAttention(modelDim: modelDim, numHeads: numHeads, spec: spec, bias: bias, outputStd: residualStd,
+                                       rng: &rng)
         norm2 = LayerNorm(modelDim, bias: bias)
         feedForward = FeedForward(modelDim: modelDim, hiddenDim: hiddenDim, activation: activation, bias: bias, outputStd: residualStd, rng: &rng)
         self.placement = placement

@@ -56,16 +56,3 @@ extension Tensor {
         return out
     }
 }
-
-extension Tensor {
-    /// Fused softmax attention (Vaswani et al., 2017, eq. 1) that never materialises the T×S score
-    /// matrix: online softmax over key tiles forward, recomputation from the saved log-sum-exp
-    /// backward (FlashAttention-2, Dao 2023), so memory grows linearly in T. Supports causal and
-    /// key-padding masks; a query that sees no key outputs zeros.
-    ///
-    /// queries: [B, H, T, D]; keys: [B, H, S, D]; values: [B, H, S, Dv] → [B, H, T, Dv].
-    public static func flashAttention(queries q: Tensor, keys k: Tensor, values v: Tensor,
-                                      mask: AttentionMask, scale: Float? = nil) -> Tensor {
-        flashAttention(queries: q, keys: k, values: v, bias: nil, mask: mask, scale: scale)
-    }
-}

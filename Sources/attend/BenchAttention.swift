@@ -17,6 +17,8 @@ extension Bench {
         @Option(help: "Folder for attention.csv, generation.csv and the SVG plots.") var out: String = "bench-attention"
         @Option(help: "Weight precisions for the generation benchmark, comma-separated: fp32, bf16.") var weights: String = "fp32"
         @Flag(help: "Skip the generation benchmark.") var noGeneration = false
+        @Option(help: "Skip a kind at a length whose forward+backward needs more working memory than this many GB (as its cost states).")
+        var memoryLimit: Double = 1
 
         func parseList(_ s: String, _ name: String) throws -> [Int] {
             let v = s.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
@@ -43,18 +45,21 @@ extension Bench {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             print("cpu: \(ResourceUsage.cpuModel()), threads: \(Threading.count), FMA peak \(String(format: "%.0f", measureFMAPeak(threads: Threading.count))) GFLOP/s")
 
-            var csv = "kind,length,forward_backward_ms,peak_tensor_mb\n"
+            var csv = "kind,length,forward_backward_ms,peak_tensor_mb,forward_gflop\n"
             var series: [String: [(Double, Double)]] = [:], memory: [String: [(Double, Double)]] = [:]
             print("kind           T   fwd+bwd ms   tensor MB")
             for kind in kindList {
                 for t in lengthList {
-                    if let cap = Self.maximumLength(kind), t > cap {
+                    let cost = AttentionSpec(kind: kind).cost(length: t, heads: 8, headDim: 64)
+                    let working = cost.workingBytes
+                    if working > memoryLimit * 1e9 {
                         print(kind.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
-                              + String(format: " %6d  skipped: ", t) + Self.capNote(kind, cap))
+                              + String(format: " %6d  skipped: needs %.3g GB of working memory (--memory-limit %g)", t, working / 1e9, memoryLimit))
                         continue
                     }
                     let (ms, mb) = timeForwardBackward(kind: kind, length: t)
-                    csv += "\(kind.rawValue),\(t),\(String(format: "%.3f", ms)),\(String(format: "%.1f", mb))\n"
+                    // The mechanism's stated forward cost (B 1), beside the measured time.
+                    csv += "\(kind.rawValue),\(t),\(String(format: "%.3f", ms)),\(String(format: "%.1f", mb)),\(String(format: "%.4f", cost.flopsPerToken * Double(t) / 1e9))\n"
                     series[kind.rawValue, default: []].append((Double(t), ms))
                     memory[kind.rawValue, default: []].append((Double(t), mb))
                     print(kind.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0) + String(format: " %6d  %10.2f  %10.1f", t, ms, mb))
@@ -67,11 +72,11 @@ extension Bench {
                                  to: folder.appendingPathComponent("attention-memory.svg"))
 
             if noGeneration { return }
-            var gen = "kind,weights,batch,context,ms_per_token,tokens_per_s\n"
+            var gen = "kind,weights,batch,context,ms_per_token,tokens_per_s,state_mb\n"
             var genSeries: [String: [(Double, Double)]] = [:]
             print("kind         weights  batch  context   ms/token   tokens/s")
             for kind in kindList {
-                if !kind.supportsGeneration {
+                if !AttentionSpec(kind: kind).capabilities.recurrent {
                     print(kind.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
                           + "  skipped: no recurrent form (its output at t reads later tokens), so it cannot generate")
                     continue
@@ -82,7 +87,9 @@ extension Bench {
                             let ms = try AttentionTiming.generationStep(kind: kind, batch: batch, context: context, tokens: tokens,
                                                                         precision: precision)
                             let rate = Double(batch) * 1000 / ms
-                            gen += "\(kind.rawValue),\(precision.rawValue),\(batch),\(context),\(String(format: "%.4f", ms)),\(String(format: "%.1f", rate))\n"
+                            // Recurrent state of the 4-layer, 8-head, width-256 bench model at this context, as the mechanism states it.
+                            let state = 4 * Double(batch) * AttentionSpec(kind: kind).cost(length: context, heads: 8, headDim: 32).stateBytes
+                            gen += "\(kind.rawValue),\(precision.rawValue),\(batch),\(context),\(String(format: "%.4f", ms)),\(String(format: "%.1f", rate)),\(String(format: "%.2f", state / 1e6))\n"
                             let label = precision == .float32 ? "\(kind.rawValue) b\(batch)" : "\(kind.rawValue) \(precision.rawValue) b\(batch)"
                             genSeries[label, default: []].append((Double(context), rate))
                             print(kind.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0) + " "
@@ -96,16 +103,6 @@ extension Bench {
             try AtomicFile.write(Data(SVGPlot.lines(genSeries, title: "Generation (4 layers, width 256, 8 heads)", xLabel: "context length", yLabel: "tokens/s", logX: true, logY: true).utf8),
                                  to: folder.appendingPathComponent("generation.svg"))
             print("wrote \(folder.path)/{attention.csv, generation.csv, attention-time.svg, attention-memory.svg, generation.svg}")
-        }
-
-        /// Longest sequence timed for `kind`, or nil for no cap: correlation-as-written keeps four Float64
-        /// spectra of 8 slices padded to [2T, 128] (1.1 GB at T = 16384).
-        static func maximumLength(_ kind: AttentionKind) -> Int? {
-            kind == .correlationAsWritten ? 8192 : nil
-        }
-
-        static func capNote(_ kind: AttentionKind, _ cap: Int) -> String {
-            "T > \(cap): the FFT correlation keeps four Float64 spectra of 8 × [2T, 128] points (1.1 GB at T = 16384)"
         }
 
         /// Best forward+backward time (ms) and peak tensor memory (MB) for one kind at length t.

@@ -25,7 +25,7 @@ struct Generate: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let (model, state) = try Checkpoint.loadModel(try Checkpoint.resolve(checkpoint))
-            try model.config.attention.requireRecurrentForm()
+            try model.config.attentionSpec.requireRecurrentForm()
             let tokenizer = state.tokenizer
             let ids = try tokenizer.encode(prompt)
             if ids.isEmpty { throw ValidationError("--prompt must not be empty") }

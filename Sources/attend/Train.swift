@@ -63,6 +63,7 @@ struct Train: ParsableCommand {
     @Option(help: "FAVOR+ random features per head (linear-favor, default 64).") var favorFeatures: Int?
     @Option(help: "Seed of the FAVOR+ random directions (default 0).") var favorSeed: UInt64?
     @Option(help: "Redraw the FAVOR+ directions every forward pass and generated sequence (true/false).") var favorRedraw: Bool?
+    @Option(help: "Rotary position embeddings (RoPE) on queries and keys of softmax or linear attention (true/false; with --task, in the encoder and decoder self-attention).") var rotary: Bool?
 
     @Option var batchSize: Int?
     @Option var maxSteps: Int?
@@ -144,6 +145,7 @@ struct Train: ParsableCommand {
         if let favorFeatures { m.favorFeatures = favorFeatures }
         if let favorSeed { m.favorSeed = favorSeed }
         if let favorRedraw { m.favorRedraw = favorRedraw }
+        if let rotary { m.rotary = rotary }
         var t = base.training
         if let batchSize { t.batchSize = batchSize }
         if let maxSteps { t.maxSteps = maxSteps; if decaySteps == nil && !resuming { t.decaySteps = maxSteps } }
@@ -208,7 +210,7 @@ struct Train: ParsableCommand {
             if let notice = BFloat16Support.resolve(config.training.precision).notice { writeError(notice + "\n") }
             let trainer = try Trainer(config: config, dataset: dataset, run: runURL, resume: resume)
             let m = config.model
-            writeError("attend train: \(trainer.model.parameterCount) parameters, \(m.numLayers) layers × \(m.numHeads) heads, width \(m.modelDim), context \(m.contextLength), \(m.attention.rawValue) attention\(m.positionBias == .none ? "" : " + \(m.positionBias.rawValue) bias")\(m.dotProduct ? "" : " (dot-product-free)"), \(Threading.count) threads\(Tensor.linearPrecision == .bf16 ? ", bf16 matrix products" : "")\n")
+            writeError("attend train: \(trainer.model.parameterCount) parameters, \(m.numLayers) layers × \(m.numHeads) heads, width \(m.modelDim), context \(m.contextLength), \(m.attention.rawValue) attention\(m.positionBias == .none ? "" : " + \(m.positionBias.rawValue) bias")\(m.dotProduct ? "" : " (dot-product-free)")\(m.rotary ? " + rotary" : ""), \(Threading.count) threads\(Tensor.linearPrecision == .bf16 ? ", bf16 matrix products" : "")\n")
             writeError("data: \(config.data) — \(dataset.train.count) train / \(dataset.validation.count) validation tokens, vocabulary \(dataset.tokenizer.vocabSize)\n")
             let interactive = isatty(STDERR_FILENO) != 0
             var lastPrint = Date.distantPast

@@ -37,6 +37,7 @@ extension Train {
         if let positionBuckets { m.positionBuckets = positionBuckets }
         if let positionMaxDistance { m.positionMaxDistance = positionMaxDistance }
         if let dotProduct { m.dotProduct = dotProduct }
+        if let rotary { m.rotary = rotary }
         return m
     }
 
@@ -149,7 +150,7 @@ extension Train {
                                                  validation: validExamples, run: runURL, resume: resume)
             if existing == nil && !exportSplits.isEmpty { try exportTokenIDs(exportSplits, vocabulary: vocabulary, run: runURL) }
             let tokens = trainExamples.reduce(0) { $0 + $1.source.count + $1.target.count + 2 }
-            writeError("attend train --task \(taskName): \(trainer.model.parameterCount) parameters, \(model.numEncoderLayers)+\(model.numDecoderLayers) layers × \(model.numHeads) heads, width \(model.modelDim), FFN \(model.hiddenDim), attention enc/dec/cross \(model.encoderAttention.rawValue)/\(model.decoderAttention.rawValue)/\(model.crossAttention.rawValue)\(model.positionBias == .none ? "" : " + \(model.positionBias.rawValue) self-attention bias")\(model.dotProduct ? "" : " (dot-product-free self-attention)"), \(model.positions.rawValue) positions, \(model.normPlacement.rawValue)-LN, \(Threading.count) threads\n")
+            writeError("attend train --task \(taskName): \(trainer.model.parameterCount) parameters, \(model.numEncoderLayers)+\(model.numDecoderLayers) layers × \(model.numHeads) heads, width \(model.modelDim), FFN \(model.hiddenDim), attention enc/dec/cross \(model.encoderAttention.rawValue)/\(model.decoderAttention.rawValue)/\(model.crossAttention.rawValue)\(model.positionBias == .none ? "" : " + \(model.positionBias.rawValue) self-attention bias")\(model.dotProduct ? "" : " (dot-product-free self-attention)")\(model.rotary ? " + rotary" : ""), \(model.positions.rawValue) positions, \(model.normPlacement.rawValue)-LN, \(Threading.count) threads\n")
             writeError("data: \(trainExamples.count) train pairs (\(tokens) tokens with <eos>), \(validExamples.count) validation pairs, vocabulary \(vocabulary.summary); batches of ≤ \(training.batchTokens) tokens, Noam warmup \(training.warmupSteps)\(training.timeLimitMinutes.map { String(format: ", time limit %.1f min", $0) } ?? "")\n")
             training = config.training
             let interactive = isatty(STDERR_FILENO) != 0

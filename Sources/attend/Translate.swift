@@ -14,6 +14,8 @@ struct Translate: ParsableCommand {
     @Option(help: "Length penalty α in ((5 + |Y|)/6)^α.") var lengthPenalty: Double = 0.6
     @Option(help: "Output may be this many tokens longer than the source.") var maxExtraLength: Int = 50
     @Option(help: "Sentences decoded together.") var batchSize: Int = 64
+    @Option(help: "How the decoder reads its weight matrices: fp32, or bf16 (rounded copies, half the bytes per step).")
+    var weights: WeightPrecision = .float32
     @Option(help: "Matrix products of the linear layers: fp32 (default) or bf16 (bfloat16 operands, fp32 accumulation; needs AVX512-BF16, else fp32 with a notice).")
     var precision: MatrixPrecision = .fp32
 
@@ -38,7 +40,7 @@ struct Translate: ParsableCommand {
             }
             let ids = lines.map { state.vocabulary.encode($0) }
             let started = Date()
-            let options = DecodingOptions(beamSize: beam, lengthPenalty: lengthPenalty, maxExtraLength: maxExtraLength)
+            let options = DecodingOptions(beamSize: beam, lengthPenalty: lengthPenalty, maxExtraLength: maxExtraLength, precision: weights)
             let outputs = withoutGradients { model.translate(ids, options: options, batchSize: batchSize) }
             let text = outputs.map { state.vocabulary.decode($0) + "\n" }.joined()
             if let output { try AtomicFile.write(Data(text.utf8), to: URL(fileURLWithPath: output)) } else { print(text, terminator: "") }

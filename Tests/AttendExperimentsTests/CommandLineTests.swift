@@ -1,4 +1,5 @@
 import Attend
+import AttendTestSupport
 import Foundation
 import Testing
 
@@ -6,7 +7,7 @@ import Testing
 func runAttend(_ args: [String], in directory: URL = packageRoot) throws -> (status: Int32, output: String) {
     var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
     if dir.lastPathComponent.hasSuffix(".xctest") { dir = dir.deletingLastPathComponent() }
-    let log = scratchFolder("cli").appendingPathComponent("log.txt")
+    let log = temporaryFolder("cli").appendingPathComponent("log.txt")
     FileManager.default.createFile(atPath: log.path, contents: nil)
     let handle = try FileHandle(forWritingTo: log)
     let p = Process()
@@ -31,7 +32,7 @@ struct ReplicateCommandLineTests {
         #expect(shard.status == 64)
         #expect(shard.output.contains("--shard expects i/n"))
         // A copy of the study with a typo in one experiment.
-        let root = scratchFolder("badspec")
+        let root = temporaryFolder("badspec")
         let study = root.appendingPathComponent("Experiments/broken")
         try FileManager.default.createDirectory(at: study, withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("Experiments/linear-attention/study.json"), to: study.appendingPathComponent("study.json"))
@@ -45,7 +46,7 @@ struct ReplicateCommandLineTests {
 
     @Test("--dry-run prints the forecast of every run and runs nothing")
     func dryRun() throws {
-        let out = scratchFolder("dry")
+        let out = temporaryFolder("dry")
         let r = try runAttend(["replicate", "linear-attention", "--scale", "full", "--dry-run", "--out", out.path])
         #expect(r.status == 0, "\(r.output)")
         #expect(r.output.contains("estimated total"))

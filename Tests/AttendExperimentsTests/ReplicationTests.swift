@@ -1,4 +1,5 @@
 import Attend
+import AttendTestSupport
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
@@ -8,14 +9,14 @@ import Testing
 /// One unsharded tiny-scale replication shared by the tests below (it takes a few seconds in debug).
 enum TinyRun {
     static let folder: URL = {
-        let out = scratchFolder("tiny")
+        let out = temporaryFolder("tiny")
         _ = try! Replication.replicate(study: "linear-attention", scale: .tiny, root: packageRoot, out: out)
         return out
     }()
 }
 
 func copyFolder(_ from: URL, _ name: String) throws -> URL {
-    let to = scratchFolder(name).appendingPathComponent("copy")
+    let to = temporaryFolder(name).appendingPathComponent("copy")
     try FileManager.default.copyItem(at: from, to: to)
     return to
 }
@@ -91,7 +92,7 @@ struct ReplicationTests {
 
     @Test("shard 0/2 + shard 1/2 + merge gives the unsharded results and report (timings aside)")
     func shardsMerge() throws {
-        let a = scratchFolder("shard0"), b = scratchFolder("shard1"), merged = scratchFolder("merged")
+        let a = temporaryFolder("shard0"), b = temporaryFolder("shard1"), merged = temporaryFolder("merged")
         let (s0, _) = try Replication.replicate(study: "linear-attention", scale: .tiny, root: packageRoot, out: a, shard: (0, 2))
         let (s1, _) = try Replication.replicate(study: "linear-attention", scale: .tiny, root: packageRoot, out: b, shard: (1, 2))
         let whole = try ResultsStore(folder: TinyRun.folder).records()
@@ -113,6 +114,6 @@ struct ReplicationTests {
         var study = try ResultsStore(folder: other).loadStudy()
         study.experiments.removeLast()
         try ResultsStore(folder: other).saveStudy(study)
-        #expect(throws: SpecError.self) { try Replication.report(folder: scratchFolder("m"), merge: [TinyRun.folder, other]) }
+        #expect(throws: SpecError.self) { try Replication.report(folder: temporaryFolder("m"), merge: [TinyRun.folder, other]) }
     }
 }

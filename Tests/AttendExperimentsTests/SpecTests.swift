@@ -1,15 +1,10 @@
 import Attend
+import AttendTestSupport
 import Foundation
 import Testing
 
 /// The package root (Experiments/, Data/), found from this file's path.
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-func scratchFolder(_ name: String) -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("attend-exp-\(name)-\(UUID().uuidString.prefix(8))")
-    try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}
 
 @Suite("Study specs")
 struct SpecTests {
@@ -72,7 +67,7 @@ struct SpecTests {
 
     @Test("a study file that is not JSON, or missing, is reported with its path")
     func unreadableFiles() throws {
-        let folder = scratchFolder("spec")
+        let folder = temporaryFolder("spec")
         do { _ = try Study.load(folder: folder, scale: .quick); Issue.record("expected an error") } catch let e as SpecError {
             #expect(e.file.hasSuffix("study.json") && e.message.contains("not found"))
         }

@@ -1,31 +1,15 @@
 import AttendNN
 import AttendTensor
+import AttendTestSupport
 import Testing
 
 @Suite("Attention mechanisms")
 struct AttentionMechanismTests {
-    func random(_ shape: [Int], _ seed: UInt64) -> Tensor {
-        var rng = RandomGenerator(seed: seed)
-        return Tensor.uniform(shape, low: -1, high: 1, rng: &rng)
-    }
+    func random(_ shape: [Int], _ seed: UInt64) -> Tensor { randomTensor(shape, seed: seed) }
 
     /// Runs the parallel causal form and the recurrent form step by step; returns the max difference.
     func recurrentDiscrepancy(_ mechanism: some AttentionMechanism, b: Int, h: Int, t: Int, d: Int) -> Float {
-        let q = random([b, h, t, d], 1), k = random([b, h, t, d], 2), v = random([b, h, t, d], 3)
-        let parallel = withoutGradients { mechanism(queries: q, keys: k, values: v, mask: .causal) }
-        var state = mechanism.initialState(batch: b, heads: h, keyDim: d, valueDim: d)
-        var maxDiff: Float = 0
-        for step in 0..<t {
-            func row(_ x: Tensor) -> Tensor {
-                let r = Tensor(uninitializedShape: [b, h, d])
-                for i in 0..<(b * h) { (r.pointer + i * d).update(from: x.pointer + (i * t + step) * d, count: d) }
-                return r
-            }
-            let out = withoutGradients { mechanism.step(query: row(q), key: row(k), value: row(v), state: &state) }
-            let expected = row(parallel)
-            for i in 0..<out.count { maxDiff = max(maxDiff, abs(out[flat: i] - expected[flat: i])) }
-        }
-        return maxDiff
+        recurrentDeviation(mechanism, b: b, h: h, t: t, keyDim: d, valueDim: d)
     }
 
     // correlation-as-written is left out on purpose: its output at t depends on later tokens and on

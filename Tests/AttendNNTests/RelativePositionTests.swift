@@ -1,6 +1,7 @@
 import AttendModels
 import AttendNN
 import AttendTensor
+import AttendTestSupport
 import Foundation
 import Testing
 
@@ -9,10 +10,7 @@ let causalPositionBiases = PositionBias.allCases.filter { $0 != .none && !$0.isB
 
 @Suite("Relative positions and dot-product-free attention")
 struct RelativePositionTests {
-    func random(_ shape: [Int], _ seed: UInt64) -> Tensor {
-        var rng = RandomGenerator(seed: seed)
-        return Tensor.uniform(shape, low: -1, high: 1, rng: &rng)
-    }
+    func random(_ shape: [Int], _ seed: UInt64) -> Tensor { randomTensor(shape, seed: seed) }
 
     /// A bias with non-trivial parameters (T5 tables start at zero; give them random values).
     func bias(_ kind: PositionBias, heads: Int, buckets: Int = 8, maxDistance: Int = 20) -> RelativePositionBias {
@@ -194,9 +192,11 @@ struct RelativePositionTests {
 
     @Test("FAVOR+ settings reach the layer: feature count and seed change the output; redraw draws anew each pass")
     func favorSettings() {
-        func layer(_ s: AttentionSettings) -> MultiHeadAttention {
+        func layer(_ s: AttentionSpec) -> MultiHeadAttention {
             var rng = RandomGenerator(seed: 4)
-            return MultiHeadAttention(modelDim: 16, numHeads: 2, kind: .linearFavor, bias: false, outputStd: 0.02, settings: s, rng: &rng)
+            var spec = s
+            spec.kind = .linearFavor
+            return MultiHeadAttention(modelDim: 16, numHeads: 2, spec: spec, bias: false, outputStd: 0.02, rng: &rng)
         }
         let x = random([1, 5, 16], 6)
         func run(_ l: MultiHeadAttention) -> [Float] { withoutGradients { l(x, mask: .causal).scalars } }

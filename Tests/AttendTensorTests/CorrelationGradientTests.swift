@@ -1,4 +1,5 @@
 import AttendTensor
+import AttendTestSupport
 import Testing
 
 @Suite("Correlation attention gradients match central finite differences")

@@ -1,5 +1,6 @@
 import AttendKernels
 import AttendTensor
+import AttendTestSupport
 import Foundation
 import Testing
 

@@ -1,4 +1,5 @@
 import AttendTensor
+import AttendTestSupport
 import Testing
 
 @Suite("Every op's gradient matches central finite differences")

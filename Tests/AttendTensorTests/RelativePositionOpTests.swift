@@ -1,4 +1,5 @@
 import AttendTensor
+import AttendTestSupport
 import Foundation
 import Testing
 

@@ -1,13 +1,8 @@
 import Attend
+import AttendTestSupport
 import Foundation
 import Testing
 
-/// A fresh temporary folder for one test.
-func temporaryFolder(_ name: String) -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("attend-tests-\(name)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-    try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}
 
 /// A small text file of Shakespeare-like lines in a fresh temporary folder (the CLI tests' data).
 func cliTextFile(_ name: String) -> URL {

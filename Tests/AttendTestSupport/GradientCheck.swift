@@ -4,8 +4,8 @@ import Testing
 /// Shared finite-difference gradient checker: L = Σ w ⊙ f(inputs) with fixed random w; every
 /// analytic ∂L/∂input (from `backward()`) is compared with the central difference
 /// (L(x + ε) − L(x − ε)) / 2ε on up to `maxChecks` elements per input.
-func checkGradients(_ inputs: [Tensor], epsilon: Float = 1e-2, tolerance: Float = 2e-2, maxChecks: Int = 24,
-                    sourceLocation: SourceLocation = #_sourceLocation, _ f: ([Tensor]) -> Tensor) {
+public func checkGradients(_ inputs: [Tensor], epsilon: Float = 1e-2, tolerance: Float = 2e-2, maxChecks: Int = 24,
+                           sourceLocation: SourceLocation = #_sourceLocation, _ f: ([Tensor]) -> Tensor) {
     for x in inputs { x.requiresGrad = true; x.grad = nil }
     Tape.current.reset()
     let out = f(inputs)
@@ -38,10 +38,4 @@ func checkGradients(_ inputs: [Tensor], epsilon: Float = 1e-2, tolerance: Float 
         }
     }
     for x in inputs { x.grad = nil }
-}
-
-/// Seeded random tensor in [-1, 1).
-func randomTensor(_ shape: [Int], seed: UInt64, scale: Float = 1) -> Tensor {
-    var rng = RandomGenerator(seed: seed)
-    return Tensor.uniform(shape, low: -scale, high: scale, rng: &rng)
 }

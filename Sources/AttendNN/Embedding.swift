@@ -1,0 +1,17 @@
+import AttendTensor
+
+/// Lookup table of learned vectors, weight [count, dim].
+public final class Embedding: Module {
+    public let weight: Tensor
+
+    public init(_ count: Int, _ dim: Int, std: Float = 0.02, rng: inout RandomGenerator) {
+        weight = Tensor.normal([count, dim], std: std, rng: &rng, requiresGrad: true)
+    }
+
+    public var parameters: [(name: String, tensor: Tensor)] { [("weight", weight)] }
+
+    /// Rows for `ids` laid out as `shape` → [shape..., dim].
+    public func callAsFunction(_ ids: [Int32], shape: [Int]) -> Tensor {
+        Tensor.embedding(ids, shape: shape, table: weight)
+    }
+}

@@ -1,0 +1,31 @@
+import AttendTensor
+
+/// Pointwise non-linearity used in the feed-forward network.
+public enum Activation: String, Codable, CaseIterable, Sendable {
+    case gelu, relu, silu
+
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        switch self {
+        case .gelu: return x.gelu()
+        case .relu: return x.relu()
+        case .silu: return x.silu()
+        }
+    }
+}
+
+/// Position-wise feed-forward network FFN(x) = W₂·act(W₁·x + b₁) + b₂ (Vaswani et al., 2017, §3.3).
+public final class FeedForward: Module {
+    public let up: Linear
+    public let down: Linear
+    public let activation: Activation
+
+    public init(modelDim: Int, hiddenDim: Int, activation: Activation, bias: Bool, outputStd: Float, rng: inout RandomGenerator) {
+        up = Linear(modelDim, hiddenDim, bias: bias, rng: &rng)
+        down = Linear(hiddenDim, modelDim, bias: bias, std: outputStd, rng: &rng)
+        self.activation = activation
+    }
+
+    public var children: [(name: String, module: any Module)] { [("up", up), ("down", down)] }
+
+    public func callAsFunction(_ x: Tensor) -> Tensor { down(activation(up(x))) }
+}
