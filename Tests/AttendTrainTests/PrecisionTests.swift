@@ -1,4 +1,5 @@
 import Attend
+import AttendTestSupport
 import Foundation
 import Testing
 
