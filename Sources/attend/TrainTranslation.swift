@@ -70,7 +70,11 @@ extension Train {
     }
 
     func runTranslation() throws {
-        try reportingErrors {
+        Interruption.install()
+        // A translation run is resumed with its flags repeated plus --resume.
+        let given = CommandLine.arguments.dropFirst().map { $0.contains(" ") ? "'\($0)'" : $0 }
+        let resumeHint = "attend " + given.joined(separator: " ") + (given.contains("--resume") ? "" : " --resume")
+        try reportingErrors(resumeHint: resumeHint) {
             let taskName = task ?? "translation"
             let synthetic: Seq2SeqTask?
             if taskName == "translation" { synthetic = nil }
