@@ -103,6 +103,28 @@ struct ResumeTests {
         #expect(a.map(\.validationLoss) == b.map(\.validationLoss))
     }
 
+    @Test("a translation-family run (synthetic reverse task) stops gracefully on SIGINT with a checkpoint and the resume command, and resumes from it")
+    func translationInterruption() throws {
+        let run = temporaryFolder("interrupt-reverse")
+        let log = run.appendingPathComponent("log.txt")
+        let args = ["train", "--task", "reverse", "--examples", "400", "--task-length", "4", "--max-steps", "100000",
+                    "--out", run.path, "--quiet"]
+        let p = try AttendProcess.start(args, log: log)
+        waitForStart(log)
+        usleep(500_000)
+        kill(p.processIdentifier, SIGINT)
+        #expect(finished(p), "attend train --task reverse did not stop after SIGINT")
+        let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        #expect(p.terminationStatus == 130, "\(output)")
+        #expect(output.contains("resume with: attend train --task reverse"), "\(output)")
+        let stoppedAt = try TranslationCheckpoint.loadState(try Checkpoint.resolve(run.path)).step
+        #expect(stoppedAt > 0, "\(output)")
+        #expect(output.contains("stopped after step \(stoppedAt)"), "\(output)")
+        let resumed = try AttendProcess.run(args + ["--resume", "--stop-after", "2"])
+        #expect(resumed.status == 0, "\(resumed.output)")
+        #expect(try TranslationCheckpoint.loadState(try Checkpoint.resolve(run.path)).step == stoppedAt + 2)
+    }
+
     @Test("a second SIGINT exits at once, without waiting for the step or writing the checkpoint message")
     func secondInterruptExitsAtOnce() throws {
         let run = temporaryFolder("interrupt-twice")
