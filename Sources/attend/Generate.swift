@@ -13,7 +13,7 @@ struct Generate: ParsableCommand {
     @Option var seed: UInt64 = 1337
     @Option(help: "Weight matrices read in fp32 (default) or bf16 (a rounded copy: half the memory traffic per token).")
     var weights: WeightPrecision?
-    @Option(help: "bf16: bfloat16 arithmetic where it pays — the prompt's and batched products through vdpbf16ps, and (unless --weights says otherwise) bf16 weights for the per-token steps, which are bandwidth-bound matrix–vector products. Needs AVX512-BF16 for the products, else fp32 with a notice.")
+    @Option(help: "bf16: bf16 weights for the per-token steps (bandwidth-bound matrix–vector products; unless --weights says otherwise) and vdpbf16ps products when the text outgrows the context and the window is recomputed. Needs AVX512-BF16 for the products, else fp32 with a notice.")
     var precision: MatrixPrecision = .fp32
 
     func validate() throws {
