@@ -40,11 +40,6 @@ struct AttendProcess {
 struct CommandLineTests {
     let text = cliTextFile("text")
 
-    func metrics(_ run: URL) throws -> [MetricsRecord] {
-        try String(contentsOf: run.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
-            .split(separator: "\n").map { try JSONDecoder().decode(MetricsRecord.self, from: Data($0.utf8)) }
-    }
-
     @Test("attend train killed with SIGKILL resumes from its last checkpoint with the run's own settings (no flags repeated) and matches an uninterrupted run")
     func killAndResume() throws {
         // A non-default learning rate: the resumed run must take it from config.json.
@@ -74,7 +69,7 @@ struct CommandLineTests {
         #expect(resumed.output.contains("resumed from checkpoint at step"))
         #expect(try Checkpoint.loadState(try Checkpoint.resolve(run.path)).step == 150)
         // Same seed ⇒ the resumed run logs exactly the losses of the uninterrupted one.
-        let a = try metrics(run), b = try metrics(whole)
+        let a = try runMetrics(run), b = try runMetrics(whole)
         #expect(a.map(\.step) == b.map(\.step))
         #expect(a.map(\.loss) == b.map(\.loss))
         #expect(a.map(\.validationLoss) == b.map(\.validationLoss))

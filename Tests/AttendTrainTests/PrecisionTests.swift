@@ -18,10 +18,7 @@ struct PrecisionTests {
         if let precision { args += ["--precision", precision] }
         let r = try AttendProcess.run(args, environment: environment)
         #expect(r.status == 0, "attend train failed: \(r.output)")
-        let losses = try String(contentsOf: run.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
-            .split(separator: "\n")
-            .compactMap { try? JSONDecoder().decode(MetricsRecord.self, from: Data($0.utf8)) }
-            .flatMap { [$0.loss, $0.validationLoss].compactMap { $0 } }
+        let losses = try runMetrics(run).flatMap { [$0.loss, $0.validationLoss].compactMap { $0 } }
         return (run, r.output, losses)
     }
 

@@ -8,11 +8,6 @@ import Testing
 struct ResumeTests {
     let text = cliTextFile("resume-text")
 
-    func metrics(_ run: URL) throws -> [MetricsRecord] {
-        try String(contentsOf: run.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
-            .split(separator: "\n").map { try JSONDecoder().decode(MetricsRecord.self, from: Data($0.utf8)) }
-    }
-
     /// Waits (polling, at most `seconds`) for `p` to end; false if it is still running.
     func finished(_ p: Process, within seconds: Double = 120) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
@@ -48,7 +43,7 @@ struct ResumeTests {
         #expect(try storedConfig(run).training.maxSteps == 25)
         #expect(try storedConfig(run).training.learningRate == 2e-3)
         #expect(try Checkpoint.loadState(try Checkpoint.resolve(run.path)).step == 25)
-        let notes = try metrics(run).filter { $0.kind == "config" }.compactMap(\.note)
+        let notes = try runMetrics(run).filter { $0.kind == "config" }.compactMap(\.note)
         #expect(notes == ["maxSteps 20 → 25 on resume"])
     }
 
@@ -97,7 +92,7 @@ struct ResumeTests {
 
         let resumed = try AttendProcess.run(["train", "--out", run.path, "--resume", "--quiet"])
         #expect(resumed.status == 0, "\(resumed.output)")
-        let a = try metrics(run), b = try metrics(whole)
+        let a = try runMetrics(run), b = try runMetrics(whole)
         #expect(a.map(\.step) == b.map(\.step))
         #expect(a.map(\.loss) == b.map(\.loss))
         #expect(a.map(\.validationLoss) == b.map(\.validationLoss))

@@ -4,6 +4,12 @@ import Foundation
 import Testing
 
 
+/// The records of a run folder's metrics.jsonl, in order.
+func runMetrics(_ run: URL) throws -> [MetricsRecord] {
+    try String(contentsOf: run.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
+        .split(separator: "\n").map { try JSONDecoder().decode(MetricsRecord.self, from: Data($0.utf8)) }
+}
+
 /// A small text file of Shakespeare-like lines in a fresh temporary folder (the CLI tests' data).
 func cliTextFile(_ name: String) -> URL {
     let url = temporaryFolder(name).appendingPathComponent("text.txt")
