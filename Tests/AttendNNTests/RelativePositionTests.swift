@@ -141,22 +141,9 @@ struct RelativePositionTests {
         let m = try DecoderOnly(config(kind, dotProduct: kind != .t5), rng: &rng)
         for (_, p) in m.namedParameters() where p.rank == 2 && p.shape[1] == 8 { p.copyValues(from: random(p.shape, 9)) }
         let ids: [Int32] = [1, 5, 2, 7, 3, 0, 4, 4], targets: [Int32] = [5, 2, 7, 3, 0, 4, 4, 9]
-        let ctx = ForwardContext(training: false)
-        m.loss(inputs: ids, targets: targets, batch: 2, length: 4, context: ctx).backward()
-        for (name, p) in m.namedParameters() where name.contains("positionBias") || name.contains("qkv") {
-            let g = p.grad!.scalars
-            for j in [0, p.count / 2, p.count - 1] {
-                let saved = p[flat: j], eps: Float = 1e-2
-                p[flat: j] = saved + eps
-                let plus = withoutGradients { m.loss(inputs: ids, targets: targets, batch: 2, length: 4, context: ctx).item }
-                p[flat: j] = saved - eps
-                let minus = withoutGradients { m.loss(inputs: ids, targets: targets, batch: 2, length: 4, context: ctx).item }
-                p[flat: j] = saved
-                let numeric = (plus - minus) / (2 * eps)
-                #expect(abs(g[j] - numeric) <= 2e-3 + 2e-2 * abs(numeric), "\(name)[\(j)]: \(g[j]) vs \(numeric)")
-            }
-        }
-        m.zeroGradients()
+        expectModelGradientMatchesFiniteDifferences(m, inputs: ids, targets: targets,
+                                                    include: { $0.contains("positionBias") || $0.contains("qkv") },
+                                                    indices: { [0, $0 / 2, $0 - 1] })
     }
 
     @Test("config: old config.json files without the new keys still load, new keys round-trip")

@@ -22,3 +22,26 @@ func stepperDeviation(_ model: DecoderOnly, tokens: [[Int32]]) throws -> Float {
     #expect(stepper.position == length)
     return worst
 }
+
+/// Checks the gradient of a whole model's loss (batch 2, length 4, evaluation mode) against central
+/// differences (ε = 1e-2, bound 2e-3 + 2e-2·|numeric|) at the flat indices `indices(count)` of every
+/// parameter whose name passes `include`; the model's gradients are zeroed afterwards.
+func expectModelGradientMatchesFiniteDifferences(_ m: DecoderOnly, inputs ids: [Int32], targets: [Int32],
+                                                 include: (String) -> Bool, indices: (Int) -> [Int]) {
+    let ctx = ForwardContext(training: false)
+    m.loss(inputs: ids, targets: targets, batch: 2, length: 4, context: ctx).backward()
+    for (name, p) in m.namedParameters() where include(name) {
+        let g = p.grad!.scalars
+        for j in indices(p.count) {
+            let saved = p[flat: j], eps: Float = 1e-2
+            p[flat: j] = saved + eps
+            let plus = withoutGradients { m.loss(inputs: ids, targets: targets, batch: 2, length: 4, context: ctx).item }
+            p[flat: j] = saved - eps
+            let minus = withoutGradients { m.loss(inputs: ids, targets: targets, batch: 2, length: 4, context: ctx).item }
+            p[flat: j] = saved
+            let numeric = (plus - minus) / (2 * eps)
+            #expect(abs(g[j] - numeric) <= 2e-3 + 2e-2 * abs(numeric), "\(name)[\(j)]: \(g[j]) vs \(numeric)")
+        }
+    }
+    m.zeroGradients()
+}
