@@ -78,36 +78,14 @@ public struct Report {
         md += "### 2.1 \(t("Model"))\n\n"
         if let s = study.text["model"] { md += s + "\n\n" }
         md += "| experiment | task | attention | layers | heads | width | parameters (non-embedding) |\n|---|---|---|---|---|---|---|\n"
-        for e in study.experiments {
-            let kinds = e.task == .generation ? e.variants.map { "\($0.kind.rawValue) (\($0.cache.rawValue))" } : e.kinds.map(\.rawValue)
-            if let m = e.model {
-                md += "| \(e.name) | \(e.task.rawValue) | \(kinds.joined(separator: ", ")) | \(m.numLayers) | \(m.numHeads) | \(m.modelDim) | \(Report.number(Double(m.numLayers) * Estimator.blockParameters(m))) |\n"
-            } else {
-                md += "| \(e.name) | \(e.task.rawValue) | \(kinds.joined(separator: ", ")) | — | \(e.heads) | head dim \(e.headDim) | — (attention only, batch \(e.batch)) |\n"
-            }
-        }
+        for e in study.experiments { md += "| \(e.name) | \(e.task) | \(e.settings.modelCells) |\n" }
         md += "\n### 2.2 \(t("Data"))\n\n"
         if let s = study.text["data"] { md += s + "\n\n" }
-        for e in study.experiments {
-            switch e.task {
-            case .attentionScaling: md += "- **\(e.name)**: random normal Q, K, V of shape [\(e.batch), \(e.heads), T, \(e.headDim)], T ∈ {\(e.lengths.map(String.init).joined(separator: ", "))}, causal mask.\n"
-            case .generation: md += "- **\(e.name)**: random weights (seed 2), vocabulary 256 (pixel values), greedy decoding; \(e.tokens.map(String.init).joined(separator: " and ")) tokens per sequence, batch \(e.batches.map(String.init).joined(separator: " and ")).\n"
-            case .copy: md += "- **\(e.name)**: copy task, 1…\(e.maxSymbols) symbols from \(e.symbols), separator, copy (sequence length \(2 * e.maxSymbols + 1)); fresh random batches each step, \(e.training!.evalBatches) fixed evaluation batches.\n"
-            case .pixels: md += "- **\(e.name)**: `\(e.data)` — MNIST 14×14, 16 grey levels, 196 pixels per image in raster order; 6,000 training images, evaluation on the first \(e.testImages) test images.\n"
-            case .charLM: md += "- **\(e.name)**: `\(e.data)` (character vocabulary, 90/10 train/validation split), windows of \(e.contextLength) characters.\n"
-            }
-        }
+        for e in study.experiments { md += "- **\(e.name)**: \(e.settings.dataLine(e.name))\n" }
         md += "\n### 2.3 \(t("Hyperparameters"))\n\n"
         if let s = study.text["hyperparameters"] { md += s + "\n\n" }
-        let trained = study.experiments.filter { $0.training != nil }
-        if !trained.isEmpty {
-            md += "| experiment | batch | steps | learning rate (peak → min) | warm-up | weight decay | clip | eval every | eval batches | seeds |\n|---|---|---|---|---|---|---|---|---|---|\n"
-            for e in trained {
-                let h = e.training!
-                md += "| \(e.name) | \(h.batchSize) | \(h.steps) | \(Report.number(Double(h.learningRate))) → \(Report.number(Double(h.learningRate) / 10)) (cosine) | \(h.warmupSteps) | \(Report.number(Double(h.weightDecay))) | \(Report.number(Double(h.gradClip))) | \(h.evalInterval) | \(h.evalBatches) | \(e.seeds.map(String.init).joined(separator: ", ")) |\n"
-            }
-            md += "\nAdamW (β = 0.9, 0.99), no dropout, pre-LayerNorm GPT blocks with tied embeddings.\n\n"
-        }
+        let hyperparameters = study.experiments.map { $0.settings.hyperparameters($0.name) }.joined()
+        if !hyperparameters.isEmpty { md += hyperparameters + "\n" }
         md += "### 2.4 \(t("Implementation"))\n\n"
         if let s = study.text["implementation"] { md += s + "\n\n" }
         md += "### 2.5 \(t("Experimental setup"))\n\n"
@@ -196,114 +174,6 @@ public struct Report {
     func experimentSection(_ e: Experiment, figures: inout [String: String]) -> String {
         let rs = records.filter { $0.experiment == e.name }
         if rs.isEmpty { return "No stored runs.\n\n" }
-        switch e.task {
-        case .attentionScaling: return scalingSection(e, rs, &figures)
-        case .generation: return generationSection(e, rs, &figures)
-        case .copy, .pixels, .charLM: return trainingSection(e, rs, &figures)
-        }
-    }
-
-    func points(_ rs: [RunRecord], kind: String, measure: String) -> [(Double, Double)] {
-        rs.filter { $0.parameters["kind"] == kind }.compactMap { r in
-            guard let x = Double(r.parameters["length"] ?? ""), let y = r.measure(measure) else { return nil }
-            return (x, y)
-        }.sorted { $0.0 < $1.0 }
-    }
-
-    func scalingSection(_ e: Experiment, _ rs: [RunRecord], _ figures: inout [String: String]) -> String {
-        var md = "| T |" + e.kinds.map { " \($0.rawValue) ms | \($0.rawValue) MB |" }.joined() + "\n|---|" + String(repeating: "---|---|", count: e.kinds.count) + "\n"
-        for t in e.lengths {
-            md += "| \(t) |"
-            for k in e.kinds {
-                let r = rs.first { $0.parameters["kind"] == k.rawValue && $0.parameters["length"] == "\(t)" }
-                md += " \(r?.timings["forwardBackwardMs"].map(Report.number) ?? "—") | \(r?.timings["peakTensorMB"].map(Report.number) ?? "—") |"
-            }
-            md += "\n"
-        }
-        md += "\nLog-log slopes (least squares on ln y = s·ln T + c):\n\n| kind | time slope, upper half of T | time slope, all T | memory slope, upper half | memory slope, all T |\n|---|---|---|---|---|\n"
-        var time: [String: [(Double, Double)]] = [:], memory: [String: [(Double, Double)]] = [:], dashed = Set<String>()
-        for k in e.kinds.map(\.rawValue) {
-            let tp = points(rs, kind: k, measure: "forwardBackwardMs"), mp = points(rs, kind: k, measure: "peakTensorMB")
-            let tu = Metric.upperHalfSlope(tp), ta = Metric.logLogFit(tp), mu = Metric.upperHalfSlope(mp), ma = Metric.logLogFit(mp)
-            md += "| \(k) | \(tu.map { Report.number($0.slope) + " (T ≥ \(Int($0.from)))" } ?? "—") | \(ta.map { Report.number($0.slope) } ?? "—") | \(mu.map { Report.number($0.slope) } ?? "—") | \(ma.map { Report.number($0.slope) } ?? "—") |\n"
-            time[k] = tp; memory[k] = mp
-            if let tu {
-                let xs = tp.map(\.0).filter { $0 >= tu.from }
-                time["\(k) fit s=\(String(format: "%.2f", tu.slope))"] = xs.map { ($0, exp(tu.intercept + tu.slope * log($0))) }
-                dashed.insert("\(k) fit s=\(String(format: "%.2f", tu.slope))")
-            }
-        }
-        let timeName = "\(e.name)-time.svg", memoryName = "\(e.name)-memory.svg"
-        figures[timeName] = SVGPlot.lines(time, title: "Forward+backward time (B \(e.batch), H \(e.heads), D \(e.headDim))", xLabel: "sequence length T", yLabel: "ms", logX: true, logY: true, dashed: dashed)
-        figures[memoryName] = SVGPlot.lines(memory, title: "Peak tensor memory, forward+backward", xLabel: "sequence length T", yLabel: "MB", logX: true, logY: true)
-        md += "\n![time](\(timeName))\n![memory](\(memoryName))\n\n"
-        return md
-    }
-
-    func generationSection(_ e: Experiment, _ rs: [RunRecord], _ figures: inout [String: String]) -> String {
-        func capabilities(_ r: RunRecord) -> AttentionCapabilities? { AttentionKind(rawValue: r.parameters["kind"] ?? "")?.capabilities }
-        func label(_ r: RunRecord) -> String { "\(r.parameters["kind"] ?? "?") (\(r.parameters["cache"] == "recompute" ? "no cache, recompute" : capabilities(r)?.stateName ?? "?"))" }
-        var md = "| variant | tokens | batch | total s | ms/token step | tokens/s | sequences/s | per-token cost, last ÷ first quarter (medians) | time ÷ linear (recurrent) time |\n|---|---|---|---|---|---|---|---|---|\n"
-        for n in e.tokens {
-            for b in e.batches {
-                let group = rs.filter { $0.parameters["tokens"] == "\(n)" && $0.parameters["batch"] == "\(b)" }
-                let linear = group.first { capabilities($0)?.fixedSizeState == true && $0.parameters["cache"] == "state" }?.timings["totalSeconds"]
-                for r in group {
-                    let total = r.timings["totalSeconds"] ?? .nan
-                    let est = r.parameters["cache"] == "recompute" ? " (estimated from \(e.measuredPrefixes) measured prefixes)" : ""
-                    md += "| \(label(r))\(est) | \(n) | \(b) | \(Report.number(total)) | \(Report.number(r.timings["msPerToken"] ?? .nan)) | \(Report.number(r.timings["tokensPerSecond"] ?? .nan)) | \(Report.number(r.timings["sequencesPerSecond"] ?? .nan)) | \(r.parameters["cache"] == "state" ? Report.number(r.timings["lastOverEarlyCost"] ?? .nan) : "—") | \(linear.map { Report.number(total / $0) + "×" } ?? "—") |\n"
-                }
-            }
-        }
-        // Per-token cost against position (batch = the first batch size), and sequences/s bars.
-        for n in e.tokens {
-            var series: [String: [(Double, Double)]] = [:]
-            for r in rs where r.parameters["tokens"] == "\(n)" && r.parameters["batch"] == "\(e.batches[0])" {
-                series[label(r)] = (r.timingCurves["msPerToken"] ?? []).map { ($0[0], $0[1]) }
-            }
-            let name = "\(e.name)-per-token-\(n).svg"
-            figures[name] = SVGPlot.lines(series, title: "Cost of each generated token, \(n) tokens, batch \(e.batches[0])", xLabel: "position", yLabel: "ms per step", logY: true)
-            md += "\n![per-token cost](\(name))"
-        }
-        var categories: [String] = []
-        for n in e.tokens { for b in e.batches { categories.append("\(n) tok, b\(b)") } }
-        let variants = Array(Set(rs.map(label))).sorted()
-        let bars = variants.map { v in
-            (name: v, values: e.tokens.flatMap { n in e.batches.map { b in
-                rs.first { label($0) == v && $0.parameters["tokens"] == "\(n)" && $0.parameters["batch"] == "\(b)" }?.timings["sequencesPerSecond"] } })
-        }
-        let barName = "\(e.name)-throughput.svg"
-        figures[barName] = SVGPlot.bars(categories: categories, series: bars, title: "Generated sequences per second", yLabel: "sequences/s", logY: true)
-        md += "\n![throughput](\(barName))\n\n"
-        return md
-    }
-
-    func trainingSection(_ e: Experiment, _ rs: [RunRecord], _ figures: inout [String: String]) -> String {
-        let pixels = e.task == .pixels
-        var md = "| kind | seed | final eval loss (nats) |\(pixels ? " test bits/dim |" : "") train tokens/s |\n|---|---|---|\(pixels ? "---|" : "")---|\n"
-        var curves: [String: [(Double, Double)]] = [:]
-        for r in rs {
-            let k = r.parameters["kind"] ?? "?", s = r.parameters["seed"] ?? "?"
-            md += "| \(k) | \(s) | \(Report.number(r.values["finalEvalLoss"] ?? .nan)) |\(pixels ? " \(Report.number(r.values["testBitsPerDim"] ?? .nan)) |" : "") \(Report.number(r.timings["tokensPerSecond"] ?? .nan)) |\n"
-            let name = e.seeds.count > 1 ? "\(k) seed \(s)" : k
-            curves[name] = (r.curves[pixels ? "evalBitsPerDim" : "evalLoss"] ?? []).map { ($0[0], $0[1]) }
-        }
-        let curveName = "\(e.name)-loss.svg"
-        let what = e.task == .copy ? "copy-part loss (nats)" : pixels ? "bits/dim (evaluation images)" : "validation loss (nats)"
-        figures[curveName] = SVGPlot.lines(curves, title: "\(e.name): \(what) during training", xLabel: "step", yLabel: what)
-        let kinds = e.kinds.map(\.rawValue)
-        func mean(_ k: String, _ f: (RunRecord) -> Double?) -> Double? {
-            let v = rs.filter { $0.parameters["kind"] == k }.compactMap(f)
-            return v.isEmpty ? nil : v.reduce(0, +) / Double(v.count)
-        }
-        let barName = "\(e.name)-final.svg"
-        figures[barName] = SVGPlot.bars(categories: [pixels ? "test bits/dim" : "final eval loss"],
-                                        series: kinds.map { k in (name: k, values: [mean(k) { pixels ? $0.values["testBitsPerDim"] : $0.values["finalEvalLoss"] }]) },
-                                        title: "\(e.name): final result by attention kind", yLabel: pixels ? "bits/dim" : "nats")
-        let speedName = "\(e.name)-speed.svg"
-        figures[speedName] = SVGPlot.bars(categories: ["training tokens/s"], series: kinds.map { k in (name: k, values: [mean(k) { $0.timings["tokensPerSecond"] }]) },
-                                          title: "\(e.name): training throughput", yLabel: "tokens/s")
-        md += "\n![loss curves](\(curveName))\n![final](\(barName))\n![speed](\(speedName))\n\n"
-        return md
+        return e.settings.section(e, records: rs, figures: &figures)
     }
 }

@@ -24,7 +24,7 @@ public struct RunRecord: Codable, Equatable, Sendable {
     /// Name of the run's experiment.
     public var experiment: String
     /// What the run measured.
-    public var task: TaskKind
+    public var task: String
     /// The run's parameters (kind, length, seed, …).
     public var parameters: [String: String]
     /// Fingerprint of the spec that produced the record (`RunSpec.fingerprint`).
@@ -51,7 +51,7 @@ public struct RunRecord: Codable, Equatable, Sendable {
     public var finishedAt: String
 
     /// A record with every field given.
-    public init(id: String, experiment: String, task: TaskKind, parameters: [String: String], fingerprint: String,
+    public init(id: String, experiment: String, task: String, parameters: [String: String], fingerprint: String,
                 values: [String: Double], timings: [String: Double], curves: [String: [[Double]]], timingCurves: [String: [[Double]]],
                 estimate: Estimate, wallSeconds: Double, peakResidentBytes: Double, flops: Double, machine: String, finishedAt: String) {
         self.id = id; self.experiment = experiment; self.task = task; self.parameters = parameters; self.fingerprint = fingerprint

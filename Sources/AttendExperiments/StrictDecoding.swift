@@ -63,10 +63,12 @@ public struct SpecError: Error, CustomStringConvertible, Equatable {
 /// A coding key for any string, used to list and reject unknown keys.
 struct AnyKey: CodingKey {
     var stringValue: String
-    var intValue: Int? { nil }
+    var intValue: Int?
     init(_ s: String) { stringValue = s }
+    /// A list index (written `[i]` in field paths).
+    init(index: Int) { stringValue = "\(index)"; intValue = index }
     init?(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
+    init?(intValue: Int) { self.init(index: intValue) }
 }
 
 /// A keyed container that rejects keys outside `allowed` and decodes with field-naming errors.

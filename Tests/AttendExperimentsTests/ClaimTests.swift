@@ -4,7 +4,7 @@ import Testing
 
 func record(_ experiment: String, _ parameters: [String: String], values: [String: Double] = [:], timings: [String: Double] = [:]) -> RunRecord {
     RunRecord(id: experiment + "/" + parameters.keys.sorted().map { "\($0)=\(parameters[$0]!)" }.joined(separator: ","),
-              experiment: experiment, task: .copy, parameters: parameters, fingerprint: "f", values: values, timings: timings,
+              experiment: experiment, task: "copy", parameters: parameters, fingerprint: "f", values: values, timings: timings,
               curves: [:], timingCurves: [:], estimate: Estimate(seconds: 0, bytes: 0, flops: 0), wallSeconds: 0,
               peakResidentBytes: 0, flops: 0, machine: "", finishedAt: "")
 }
@@ -80,7 +80,7 @@ struct ClaimTests {
     func shardAssignment() throws {
         let study = try Study.load(folder: packageRoot.appendingPathComponent("Experiments/linear-attention"), scale: .full)
         let runs = study.runs
-        let flops = runs.map { Estimator(peakGFLOPs: 1, baseBytes: 0).estimate($0, vocab: 256).flops }
+        let flops = runs.map { Estimator(peakGFLOPs: 1, baseBytes: 0).estimate($0).flops }
         let owner = Runner.assign(runs, flops: flops, shards: 3)
         #expect(owner == Runner.assign(runs, flops: flops, shards: 3))
         #expect(Set(owner) == [0, 1, 2])

@@ -13,13 +13,13 @@ struct EstimatorTests {
         #expect(all.count == 2 * AttentionKind.allCases.count)
         for run in all {
             let cost = AttentionSpec(kind: run.kind).cost(length: run.int("length"), heads: 2, headDim: 16)
-            let flops = estimator.estimate(run, vocab: 256).flops
+            let flops = estimator.estimate(run).flops
             #expect(abs(flops - Double(run.int("length")) * cost.flopsPerToken * 3.5 * 2) <= 1e-6 * flops, "\(run.kind) \(run.int("length"))")
         }
         // Quadratic kinds (correlation too, which the old kind == .softmax test counted as linear) grow
         // far faster with T than linear attention.
         func growth(_ kind: AttentionKind) -> Double {
-            let pair = all.filter { $0.kind == kind }.map { estimator.estimate($0, vocab: 256).flops }
+            let pair = all.filter { $0.kind == kind }.map { estimator.estimate($0).flops }
             return pair[1] / pair[0]
         }
         #expect(growth(.softmax) > 15 * growth(.linear))
@@ -32,7 +32,7 @@ struct EstimatorTests {
         let all = try runs(#"{"experiments": [{"name": "g", "task": "generation", "variants": [{"kind": "linear", "cache": "state"}, {"kind": "softmax", "cache": "state"}], "tokens": [64, 1024], "batches": [1], "model": {"numLayers": 2, "numHeads": 2, "modelDim": 32}, "window": 8, "measuredPrefixes": 2}]}"#)
         let estimator = Estimator(peakGFLOPs: 1, baseBytes: 0)
         func bytes(_ kind: AttentionKind, _ tokens: Int) -> Double {
-            estimator.estimate(all.first { $0.kind == kind && $0.int("tokens") == tokens }!, vocab: 256).bytes
+            estimator.estimate(all.first { $0.kind == kind && $0.int("tokens") == tokens }!).bytes
         }
         // Parameter bytes grow with the position table (tokens + 1 rows of 32 floats); the rest is state.
         let table = Double(1024 - 64) * 32 * 4

@@ -1,0 +1,98 @@
+import AttendNN
+import Foundation
+
+/// `attention-scaling`: forward+backward time and peak tensor memory of the attention mechanism alone
+/// against sequence length — one run per kind × length on random Q, K, V [batch, heads, T, headDim].
+struct AttentionScalingExperiment: ExperimentTask {
+    static let name = "attention-scaling"
+    static let keys = ["kinds", "lengths", "batch", "heads", "headDim", "repeats"]
+    static let listKeys = ["kinds", "lengths"]
+
+    /// Attention kinds compared.
+    var kinds: [AttentionKind]
+    /// Sequence lengths T.
+    var lengths: [Int]
+    /// Batch B, heads H, head width D.
+    var batch, heads, headDim: Int
+    /// Timed calls (the best is kept).
+    var repeats: Int
+
+    init(_ c: StrictContainer) throws {
+        kinds = try decodeKinds(c)
+        lengths = try c.positiveList("lengths")
+        batch = c.has("batch") ? try c.positive("batch") : 1
+        heads = c.has("heads") ? try c.positive("heads") : 8
+        headDim = c.has("headDim") ? try c.positive("headDim") : 64
+        repeats = c.has("repeats") ? try c.positive("repeats") : 2
+    }
+
+    func encode(to c: inout KeyedEncodingContainer<AnyKey>) throws {
+        try c.encode(kinds, forKey: AnyKey("kinds"))
+        try c.encode(lengths, forKey: AnyKey("lengths"))
+        try c.encode(batch, forKey: AnyKey("batch"))
+        try c.encode(heads, forKey: AnyKey("heads"))
+        try c.encode(headDim, forKey: AnyKey("headDim"))
+        try c.encode(repeats, forKey: AnyKey("repeats"))
+    }
+
+    func runs() -> [[String: String]] {
+        kinds.flatMap { k in lengths.map { ["kind": k.rawValue, "length": "\($0)"] } }
+    }
+
+    func estimate(_ run: RunSpec, with estimator: Estimator) -> Estimate {
+        let t = Double(run.int("length")), bh = Double(batch * heads), d = Double(headDim)
+        let cost = Estimator.attentionCost(AttentionSpec(kind: run.kind), length: run.int("length"), heads: heads, headDim: headDim)
+        return estimator.forecast(flops: Double(batch) * t * cost.flopsPerToken * 3.5 * Double(repeats + 1), efficiency: cost.efficiency,
+                                  bytes: Double(batch) * cost.workingBytes + 12 * bh * t * d * 4, overhead: 0.05)
+    }
+
+    func execute(_ run: RunSpec, in context: RunContext, record r: inout RunRecord) throws {
+        let (ms, bytes) = AttentionTiming.forwardBackward(kind: run.kind, batch: batch, heads: heads, length: run.int("length"),
+                                                          headDim: headDim, repeats: repeats)
+        r.timings["forwardBackwardMs"] = ms
+        r.timings["peakTensorMB"] = bytes / 1e6
+    }
+
+    var modelCells: String { "\(kinds.map(\.rawValue).joined(separator: ", ")) | — | \(heads) | head dim \(headDim) | — (attention only, batch \(batch))" }
+
+    func dataLine(_ name: String) -> String {
+        "random normal Q, K, V of shape [\(batch), \(heads), T, \(headDim)], T ∈ {\(lengths.map(String.init).joined(separator: ", "))}, causal mask."
+    }
+
+    static func points(_ rs: [RunRecord], kind: String, measure: String) -> [(Double, Double)] {
+        rs.filter { $0.parameters["kind"] == kind }.compactMap { r in
+            guard let x = Double(r.parameters["length"] ?? ""), let y = r.measure(measure) else { return nil }
+            return (x, y)
+        }.sorted { $0.0 < $1.0 }
+    }
+
+    func section(_ e: Experiment, records rs: [RunRecord], figures: inout [String: String]) -> String {
+        var md = "| T |" + kinds.map { " \($0.rawValue) ms | \($0.rawValue) MB |" }.joined() + "\n|---|" + String(repeating: "---|---|", count: kinds.count) + "\n"
+        for t in lengths {
+            md += "| \(t) |"
+            for k in kinds {
+                let r = rs.first { $0.parameters["kind"] == k.rawValue && $0.parameters["length"] == "\(t)" }
+                md += " \(r?.timings["forwardBackwardMs"].map(Report.number) ?? "—") | \(r?.timings["peakTensorMB"].map(Report.number) ?? "—") |"
+            }
+            md += "\n"
+        }
+        md += "\nLog-log slopes (least squares on ln y = s·ln T + c):\n\n| kind | time slope, upper half of T | time slope, all T | memory slope, upper half | memory slope, all T |\n|---|---|---|---|---|\n"
+        var time: [String: [(Double, Double)]] = [:], memory: [String: [(Double, Double)]] = [:], dashed = Set<String>()
+        for k in kinds.map(\.rawValue) {
+            let tp = Self.points(rs, kind: k, measure: "forwardBackwardMs"), mp = Self.points(rs, kind: k, measure: "peakTensorMB")
+            let tu = Metric.upperHalfSlope(tp), ta = Metric.logLogFit(tp), mu = Metric.upperHalfSlope(mp), ma = Metric.logLogFit(mp)
+            md += "| \(k) | \(tu.map { Report.number($0.slope) + " (T ≥ \(Int($0.from)))" } ?? "—") | \(ta.map { Report.number($0.slope) } ?? "—") | \(mu.map { Report.number($0.slope) } ?? "—") | \(ma.map { Report.number($0.slope) } ?? "—") |\n"
+            time[k] = tp; memory[k] = mp
+            if let tu {
+                let xs = tp.map(\.0).filter { $0 >= tu.from }
+                time["\(k) fit s=\(String(format: "%.2f", tu.slope))"] = xs.map { ($0, exp(tu.intercept + tu.slope * log($0))) }
+                dashed.insert("\(k) fit s=\(String(format: "%.2f", tu.slope))")
+            }
+        }
+        let timeName = "\(e.name)-time.svg", memoryName = "\(e.name)-memory.svg"
+        figures[timeName] = SVGPlot.lines(time, title: "Forward+backward time (B \(batch), H \(heads), D \(headDim))", xLabel: "sequence length T", yLabel: "ms", logX: true, logY: true, dashed: dashed)
+        figures[memoryName] = SVGPlot.lines(memory, title: "Peak tensor memory, forward+backward", xLabel: "sequence length T", yLabel: "MB", logX: true, logY: true)
+        md += "\n![time](\(timeName))\n![memory](\(memoryName))\n\n"
+        return md
+    }
+}

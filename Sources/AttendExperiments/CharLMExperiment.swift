@@ -1,0 +1,79 @@
+import AttendData
+import AttendTrain
+import Foundation
+
+/// `char-lm`: character language modelling on a text file with `Trainer` (data-parallel); one run per
+/// sweep variant × seed.
+struct CharLMExperiment: ExperimentTask {
+    static let name = "char-lm"
+    static let keys = Sweep.keys + ["data", "contextLength"]
+    static let listKeys = Sweep.listKeys
+
+    var sweep: Sweep
+    /// Text file (relative to the package root).
+    var data: String
+    /// Characters per training window.
+    var contextLength: Int
+    /// Vocabulary assumed for forecasts and checks before the data is read (tiny-shakespeare's 65 characters).
+    static let assumedVocab = 65
+
+    init(_ c: StrictContainer) throws {
+        data = try c("data")
+        contextLength = try c.positive("contextLength")
+        sweep = try Sweep(c, schema: DecoderOnlyFamily.schema(vocab: Self.assumedVocab, length: contextLength))
+    }
+
+    func encode(to c: inout KeyedEncodingContainer<AnyKey>) throws {
+        try sweep.encode(to: &c)
+        try c.encode(data, forKey: AnyKey("data"))
+        try c.encode(contextLength, forKey: AnyKey("contextLength"))
+    }
+
+    func runs() -> [[String: String]] { sweep.runs() }
+    func definition(of parameters: [String: String]) -> JSONValue { sweep.resolved(parameters) }
+
+    func estimate(_ run: RunSpec, with estimator: Estimator) -> Estimate {
+        DecoderOnlyFamily.estimate(sweep, run, estimator, vocab: Self.assumedVocab, length: contextLength)
+    }
+
+    func execute(_ run: RunSpec, in context: RunContext, record r: inout RunRecord) throws {
+        let dataset = try TextDataset(path: context.root.appendingPathComponent(data).path)
+        let (model, t) = try DecoderOnlyFamily.configs(sweep, run.parameters, vocab: dataset.tokenizer.vocabSize, length: contextLength)
+        var train = TrainConfig()
+        train.batchSize = t.batchSize; train.maxSteps = t.steps; train.learningRate = t.learningRate
+        train.minLearningRate = t.learningRate / 10; train.warmupSteps = t.warmupSteps; train.decaySteps = t.steps
+        train.weightDecay = t.weightDecay; train.gradClip = t.gradClip; train.evalInterval = t.evalInterval
+        train.evalBatches = t.evalBatches; train.checkpointInterval = t.steps + 1; train.seed = UInt64(run.int("seed"))
+        let trainer = try Trainer(config: RunConfig(model: model, training: train, data: data), dataset: dataset, run: nil)
+        var evalLoss: [[Double]] = [[0, Double(trainer.evaluate(batches: t.evalBatches).validation)]]
+        var trainLoss: [[Double]] = [], window: [Double] = []
+        var seconds = 0.0
+        while trainer.step < t.steps {
+            let start = DispatchTime.now().uptimeNanoseconds
+            window.append(Double(try trainer.trainStep()))
+            seconds += Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+            if trainer.step % t.evalInterval == 0 || trainer.step == t.steps {
+                trainLoss.append([Double(trainer.step), window.reduce(0, +) / Double(window.count)])
+                window.removeAll()
+                evalLoss.append([Double(trainer.step), Double(trainer.evaluate(batches: t.evalBatches).validation)])
+            }
+        }
+        r.curves["trainLoss"] = trainLoss
+        r.curves["evalLoss"] = evalLoss
+        r.values["finalEvalLoss"] = evalLoss.last![1]
+        r.values["parameters"] = Double(trainer.model.parameterCount)
+        r.timings["tokensPerSecond"] = Double(t.steps * t.batchSize * contextLength) / max(seconds, 1e-9)
+    }
+
+    var modelCells: String { DecoderOnlyFamily.modelCells(sweep, vocab: Self.assumedVocab, length: contextLength) }
+
+    func dataLine(_ name: String) -> String {
+        "`\(data)` (character vocabulary, 90/10 train/validation split), windows of \(contextLength) characters."
+    }
+
+    func hyperparameters(_ name: String) -> String { DecoderOnlyFamily.hyperparameters(name, sweep, vocab: Self.assumedVocab, length: contextLength) }
+
+    func section(_ e: Experiment, records: [RunRecord], figures: inout [String: String]) -> String {
+        TrainingResults.section(e, records, &figures, curve: "evalLoss", what: "validation loss (nats)")
+    }
+}

@@ -1,0 +1,68 @@
+import AttendModels
+import AttendNN
+import Foundation
+
+/// The decoder-only family in studies: `model` holds any `ModelConfig` key but the vocabulary and
+/// context length (the task fixes them; numLayers, numHeads and modelDim are required, everything else
+/// defaults as in `ModelConfig.init`), `training` the keys of `TrainingSpec`. Also what the decoder-only
+/// training tasks (copy, pixels, char-lm) share: a run's configurations, its forecast, and the report's
+/// model and hyperparameter lines.
+enum DecoderOnlyFamily {
+    static let fixedKeys: Set<String> = ["vocabSize", "contextLength"]
+    static let modelKeys: [String] = {
+        let sample = ModelConfig(vocabSize: 2, contextLength: 2, modelDim: 2, numHeads: 1, numLayers: 1)
+        return ((try? JSONValue(encoding: sample))?.members.keys.sorted() ?? []).filter { !fixedKeys.contains($0) }
+    }()
+
+    /// The model of a run: the object over `ModelConfig`'s defaults, with the task's vocabulary and length.
+    static func model(_ object: JSONValue, vocab: Int, length: Int) throws -> ModelConfig {
+        struct Core: Decodable { var numLayers, numHeads, modelDim: Int }
+        let core = try object.decode(as: Core.self)
+        let defaults = ModelConfig(vocabSize: vocab, contextLength: length, modelDim: core.modelDim, numHeads: max(core.numHeads, 1),
+                                   numLayers: core.numLayers)
+        let config: ModelConfig = try (try JSONValue(encoding: defaults)).merged(with: object)
+            .setting(["vocabSize"], to: .int(vocab)).setting(["contextLength"], to: .int(length)).decode()
+        try config.validate()
+        return config
+    }
+
+    static func schema(vocab: Int = 16, length: Int = 16) -> ConfigSchema {
+        ConfigSchema(modelKeys: modelKeys, trainingKeys: TrainingSpec.keys, kindKey: "attention",
+                     checkModel: { _ = try model($0, vocab: vocab, length: length) },
+                     checkTraining: { _ = try $0.decode(as: TrainingSpec.self) })
+    }
+
+    /// The run's model (with the task's vocabulary and sequence length) and optimisation settings.
+    static func configs(_ sweep: Sweep, _ parameters: [String: String], vocab: Int, length: Int) throws -> (model: ModelConfig, training: TrainingSpec) {
+        let config = sweep.resolved(parameters)
+        return (try DecoderOnlyFamily.model(config.members["model"] ?? .null, vocab: vocab, length: length),
+                try (config.members["training"] ?? .null).decode())
+    }
+
+    static func estimate(_ sweep: Sweep, _ run: RunSpec, _ estimator: Estimator, vocab: Int, length: Int) -> Estimate {
+        guard let (m, t) = try? configs(sweep, run.parameters, vocab: vocab, length: length) else { return Estimate(seconds: 0, bytes: 0, flops: 0) }
+        return estimator.training(m, length: length, steps: t.steps, batchSize: t.batchSize,
+                                  evaluations: t.steps / t.evalInterval + 2, evalSequences: t.evalBatches * t.batchSize)
+    }
+
+    static func modelCells(_ sweep: Sweep, vocab: Int, length: Int) -> String {
+        guard let (m, _) = try? configs(sweep, [:], vocab: vocab, length: length) else { return "— | — | — | — | —" }
+        let kinds = sweep.kinds.isEmpty ? m.attention.rawValue : sweep.kinds.map(\.rawValue).joined(separator: ", ")
+        let blocks = Double(m.numLayers) * Estimator.blockParameters(modelDim: m.modelDim, hiddenDim: m.hiddenDim)
+        return "\(kinds) | \(m.numLayers) | \(m.numHeads) | \(m.modelDim) | \(Report.number(blocks))\(sweep.grid.isEmpty && sweep.variants.isEmpty ? "" : " (base; variants in 2.3)")"
+    }
+
+    static func hyperparameters(_ name: String, _ sweep: Sweep, vocab: Int, length: Int) -> String {
+        guard let (m, h) = try? configs(sweep, [:], vocab: vocab, length: length) else { return "" }
+        return "- **\(name)**: batch \(h.batchSize), \(h.steps) steps, learning rate \(Report.number(Double(h.learningRate))) → \(Report.number(Double(h.learningRate) / 10)) (cosine) after \(h.warmupSteps) warm-up steps, weight decay \(Report.number(Double(h.weightDecay))), clip \(Report.number(Double(h.gradClip))), evaluation every \(h.evalInterval) steps on \(h.evalBatches) batches; AdamW (β = 0.9, 0.99), dropout \(Report.number(Double(m.dropout))), \(m.normPlacement.rawValue)-LayerNorm blocks\(m.tieWeights ? " with tied embeddings" : ""). Runs: \(sweep.axesText()).\n"
+    }
+
+    /// Loss curves and throughput of a finished run into its record.
+    static func keep(_ o: SequenceTraining.Outcome, _ r: inout RunRecord) {
+        r.curves["trainLoss"] = o.trainLoss
+        r.curves["evalLoss"] = o.evalLoss
+        r.values["finalEvalLoss"] = o.finalEvalLoss
+        r.timings["tokensPerSecond"] = o.tokensPerSecond
+        r.values["parameters"] = Double(o.model?.parameterCount ?? 0)
+    }
+}
