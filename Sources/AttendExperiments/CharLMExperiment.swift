@@ -62,6 +62,10 @@ struct CharLMExperiment: ExperimentTask {
         r.curves["evalLoss"] = evalLoss
         r.values["finalEvalLoss"] = evalLoss.last![1]
         r.values["parameters"] = Double(trainer.model.parameterCount)
+        // Controls computed from the data: models that use no context (unigram) or only the previous character.
+        let vocab = dataset.tokenizer.vocabSize
+        r.values["unigramNats"] = NGramFloor(order: 1, vocabSize: vocab, sequences: [dataset.train]).crossEntropy([dataset.validation])
+        r.values["bigramNats"] = NGramFloor(order: 2, vocabSize: vocab, sequences: [dataset.train]).crossEntropy([dataset.validation])
         r.timings["tokensPerSecond"] = Double(t.steps * t.batchSize * contextLength) / max(seconds, 1e-9)
     }
 
@@ -74,6 +78,7 @@ struct CharLMExperiment: ExperimentTask {
     func hyperparameters(_ name: String) -> String { DecoderOnlyFamily.hyperparameters(name, sweep, vocab: Self.assumedVocab, length: contextLength) }
 
     func section(_ e: Experiment, records: [RunRecord], figures: inout [String: String]) -> String {
-        TrainingResults.section(e, records, &figures, curve: "evalLoss", what: "validation loss (nats)")
+        TrainingResults.section(e, records, &figures, curve: "evalLoss", what: "validation loss (nats)",
+                                references: TrainingResults.floors(records, ["unigramNats": "unigram floor", "bigramNats": "bigram floor"]))
     }
 }

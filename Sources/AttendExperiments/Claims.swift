@@ -60,35 +60,42 @@ public struct Selector: Codable, Equatable, Sendable {
 
 /// A number computed from stored results.
 public struct Metric: Codable, Equatable, Sendable {
-    /// `value` (a), `ratio` (a / b), `difference` (a − b), or `slope` (log-log slope of a against parameter `x`
-    /// over the upper half of the measured x range, i.e. x ≥ √(min·max)).
-    public enum Kind: String, Codable, CaseIterable, Sendable { case value, ratio, difference, slope }
+    /// `value` (a), `ratio` (a / b), `difference` (a − b), `slope` (log-log slope of a against parameter `x`
+    /// over the upper half of the measured x range, i.e. x ≥ √(min·max)), or `gap` ((c − a) / (c − b): the
+    /// share of the gap between a control c — a model a broken one would match — and a baseline b that a
+    /// closes; 1 = as good as the baseline, 0 = no better than the control).
+    public enum Kind: String, Codable, CaseIterable, Sendable { case value, ratio, difference, slope, gap }
     /// How the selected numbers are combined.
     public var type: Kind
     /// The (first) selected measure.
     public var a: Selector
     /// The second measure of a ratio or difference.
     public var b: Selector?
+    /// The control of a gap.
+    public var c: Selector?
     /// The run parameter used as x by a slope (e.g. "length").
     public var x: String?
 
     public init(from decoder: Decoder) throws {
-        let c0 = try StrictContainer(decoder, allowed: ["type", "a", "b", "x"])
+        let c0 = try StrictContainer(decoder, allowed: ["type", "a", "b", "c", "x"])
         type = Kind(rawValue: try c0.choice("type", from: Kind.allCases.map(\.rawValue)))!
         a = try c0("a")
         switch type {
         case .value:
-            if c0.has("b") || c0.has("x") { throw c0.invalid(c0.has("b") ? "b" : "x", "not used by a 'value' metric (only 'a')") }
+            for k in ["b", "c", "x"] where c0.has(k) { throw c0.invalid(k, "not used by a 'value' metric (only 'a')") }
         case .ratio, .difference:
             b = try c0("b")
-            if c0.has("x") { throw c0.invalid("x", "not used by a '\(type.rawValue)' metric (only 'a' and 'b')") }
+            for k in ["c", "x"] where c0.has(k) { throw c0.invalid(k, "not used by a '\(type.rawValue)' metric (only 'a' and 'b')") }
         case .slope:
             x = try c0("x")
-            if c0.has("b") { throw c0.invalid("b", "not used by a 'slope' metric (only 'a' and 'x')") }
+            for k in ["b", "c"] where c0.has(k) { throw c0.invalid(k, "not used by a 'slope' metric (only 'a' and 'x')") }
+        case .gap:
+            b = try c0("b"); c = try c0("c")
+            if c0.has("x") { throw c0.invalid("x", "not used by a 'gap' metric (only 'a', 'b' and 'c')") }
         }
     }
 
-    var selectors: [Selector] { [a] + (b.map { [$0] } ?? []) }
+    var selectors: [Selector] { [a] + (b.map { [$0] } ?? []) + (c.map { [$0] } ?? []) }
 
     /// The metric's value, or nil when the results lack the runs it needs.
     public func evaluate(_ records: [RunRecord]) -> Double? {
@@ -102,7 +109,20 @@ public struct Metric: Codable, Equatable, Sendable {
             return p - q
         case .slope:
             return Metric.upperHalfSlope(points(records))?.slope
+        case .gap:
+            guard let p = a.mean(records), let q = b!.mean(records), let control = c!.mean(records), control != q else { return nil }
+            return (control - p) / (control - q)
         }
+    }
+
+    /// The metric computed seed by seed (runs with the same `seed` parameter; runs without one, such as
+    /// data floors, join every seed): empty when fewer than two seeds are stored.
+    public func perSeed(_ records: [RunRecord]) -> [Double] {
+        let seeds = Set(records.filter { r in selectors.contains { $0.matches(r) } }.compactMap { $0.parameters["seed"] })
+        guard seeds.count >= 2 else { return [] }
+        return seeds.sorted().compactMap { s in
+            evaluate(records.filter { $0.parameters["seed"] == nil || $0.parameters["seed"] == s })
+        }.filter(\.isFinite)
     }
 
     /// (x, mean measure) points of a slope metric, sorted by x.
@@ -144,12 +164,14 @@ public struct Metric: Codable, Equatable, Sendable {
         case .ratio: return "\(a.label) ÷ \(b!.label)"
         case .difference: return "\(a.label) − \(b!.label)"
         case .slope: return "log-log slope of \(a.label) vs \(x ?? "?") (upper half of the \(x ?? "?") range)"
+        case .gap: return "share of the gap from control \(c!.label) to \(b!.label) closed by \(a.label)"
         }
     }
 }
 
 /// A metric compared with a threshold: `atMost` or `atLeast` (exactly one). Values within `margin` of
-/// the threshold are too close to call and make the claim inconclusive.
+/// the threshold, or whose seeds fall on both sides of it, are too close to call and make the claim
+/// inconclusive.
 public struct Check: Codable, Equatable, Sendable {
     /// The number checked.
     public var metric: Metric
@@ -172,13 +194,16 @@ public struct Check: Codable, Equatable, Sendable {
     /// Outcome of a check.
     public enum Outcome: String, Codable, Sendable { case pass, fail, close, missing }
 
-    /// The metric's value and whether it passes.
+    /// The metric's value and whether it passes: within the margin of the threshold, or with seeds on
+    /// both sides of it, the check is too close to call.
     public func evaluate(_ records: [RunRecord]) -> (value: Double?, outcome: Outcome) {
         guard let v = metric.evaluate(records), v.isFinite else { return (nil, .missing) }
         let threshold = atMost ?? atLeast!
         if abs(v - threshold) <= margin { return (v, .close) }
-        let ok = atMost != nil ? v <= threshold : v >= threshold
-        return (v, ok ? .pass : .fail)
+        func passes(_ x: Double) -> Bool { atMost != nil ? x <= threshold : x >= threshold }
+        let seeds = metric.perSeed(records)
+        if !seeds.isEmpty && seeds.contains(where: passes) && seeds.contains(where: { !passes($0) }) { return (v, .close) }
+        return (v, passes(v) ? .pass : .fail)
     }
 
     /// "≤ 1.3" or "≥ 10", with the margin.

@@ -37,6 +37,8 @@ struct CopyExperiment: ExperimentTask {
         let evaluation = (0..<t.evalBatches).map { _ in task.batch(t.batchSize, rng: &evalRNG) }
         let training = SequenceTraining(config: model, training: t, seed: UInt64(run.int("seed")))
         DecoderOnlyFamily.keep(try training.run(next: { task.batch(t.batchSize, rng: &$0) }, evaluation: evaluation), &r)
+        // Control: a model that cannot read the copied symbols guesses uniformly among them.
+        r.values["chanceNats"] = log(Double(task.symbols))
     }
 
     var modelCells: String { DecoderOnlyFamily.modelCells(sweep, vocab: task.vocabSize, length: task.length) }
@@ -51,6 +53,7 @@ struct CopyExperiment: ExperimentTask {
     }
 
     func section(_ e: Experiment, records: [RunRecord], figures: inout [String: String]) -> String {
-        TrainingResults.section(e, records, &figures, curve: "evalLoss", what: "copy-part loss (nats)")
+        TrainingResults.section(e, records, &figures, curve: "evalLoss", what: "copy-part loss (nats)",
+                                references: TrainingResults.floors(records, ["chanceNats": "chance (uniform over the symbols)"]))
     }
 }

@@ -63,6 +63,10 @@ struct PixelsExperiment: ExperimentTask {
         }
         r.values["testBitsPerDim"] = nats / M_LN2
         r.values["uniformBitsPerDim"] = log2(Double(PixelImages.levels))
+        // Controls computed from the data: pixel frequencies alone, and the previous pixel in raster order.
+        let trainSequences = images.train.map { $0.map(Int32.init) }, testSequences = test.map { images.test[$0].map(Int32.init) }
+        r.values["unigramBitsPerDim"] = NGramFloor(order: 1, vocabSize: PixelImages.levels, sequences: trainSequences).crossEntropy(testSequences) / M_LN2
+        r.values["bigramBitsPerDim"] = NGramFloor(order: 2, vocabSize: PixelImages.levels, sequences: trainSequences).crossEntropy(testSequences) / M_LN2
     }
 
     var modelCells: String { DecoderOnlyFamily.modelCells(sweep, vocab: Self.vocab, length: Self.length) }
@@ -75,6 +79,7 @@ struct PixelsExperiment: ExperimentTask {
 
     func section(_ e: Experiment, records: [RunRecord], figures: inout [String: String]) -> String {
         TrainingResults.section(e, records, &figures, curve: "evalBitsPerDim", what: "bits/dim (evaluation images)",
-                                    extra: ("test bits/dim", "testBitsPerDim"))
+                                    extra: ("test bits/dim", "testBitsPerDim"),
+                                    references: TrainingResults.floors(records, ["unigramBitsPerDim": "unigram floor", "bigramBitsPerDim": "previous-pixel floor"]))
     }
 }

@@ -146,19 +146,24 @@ public struct Report {
         return md
     }
 
+    /// " (n seeds: low – high)" for a metric computed seed by seed, "" with fewer than two seeds.
+    func spread(_ metric: Metric) -> String {
+        let v = metric.perSeed(records)
+        guard let lo = v.min(), let hi = v.max() else { return "" }
+        return " (\(v.count) seeds: \(Report.number(lo)) – \(Report.number(hi)))"
+    }
+
     func claimSection(_ claim: Claim, _ verdict: Verdict, shown: inout Set<String>, figures: inout [String: String]) -> String {
         var md = "### \(t("Claim")) \(claim.id): \(claim.title) — **\(t(verdict.rawValue))**\n\n"
         md += "\(claim.statement)\n\n> Paper: \(claim.paper)\n\n"
         md += "| check | value | threshold | outcome |\n|---|---|---|---|\n"
-        for check in claim.requires {
-            let (v, o) = check.evaluate(records)
-            md += "| precondition: \(cell(check.metric.label)) | \(v.map(Report.number) ?? "missing") | \(check.thresholdText) | \(o.rawValue) |\n"
+        for (prefix, checks) in [("precondition: ", claim.requires), ("", claim.checks)] {
+            for check in checks {
+                let (v, o) = check.evaluate(records)
+                md += "| \(prefix)\(cell(check.metric.label)) | \(v.map(Report.number) ?? "missing")\(spread(check.metric)) | \(check.thresholdText) | \(o.rawValue) |\n"
+            }
         }
-        for check in claim.checks {
-            let (v, o) = check.evaluate(records)
-            md += "| \(cell(check.metric.label)) | \(v.map(Report.number) ?? "missing") | \(check.thresholdText) | \(o.rawValue) |\n"
-        }
-        md += "\nVerdict rule: a missing number, a failed precondition or a value within the margin ⇒ inconclusive; otherwise any failed check ⇒ not supported; all passed ⇒ supported.\n\n"
+        md += "\nVerdict rule: a missing number, a failed precondition, a value within the margin or seeds on both sides of a threshold ⇒ inconclusive; otherwise any failed check ⇒ not supported; all passed ⇒ supported.\n\n"
         var names: [String] = []
         for check in claim.requires + claim.checks {
             for s in check.metric.selectors where !names.contains(s.experiment) { names.append(s.experiment) }

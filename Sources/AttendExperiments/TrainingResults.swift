@@ -2,6 +2,13 @@ import Foundation
 
 /// The results part of a training experiment's report section, shared by the training tasks.
 enum TrainingResults {
+    /// Reference lines for the data's controls stored with the runs (value key → label), from the first run that has each.
+    static func floors(_ records: [RunRecord], _ keys: [String: String]) -> [SVGPlot.Reference] {
+        keys.keys.sorted().compactMap { key in
+            records.lazy.compactMap { $0.values[key] }.first.map { SVGPlot.Reference("\(keys[key]!) \(Report.number($0))", $0) }
+        }
+    }
+
     /// The results table, loss curves and per-variant bars of a training experiment.
     /// `extra` is an optional second value per run (name, values key), e.g. test bits/dim.
     static func section(_ e: Experiment, _ rs: [RunRecord], _ figures: inout [String: String], curve: String, what: String,
@@ -29,6 +36,9 @@ enum TrainingResults {
         let speedName = "\(e.name)-speed.svg"
         figures[speedName] = SVGPlot.dots(labels.map { l in (l, interval(l) { $0.timings["tokensPerSecond"] }) },
                                           title: "\(e.name): training throughput", xLabel: "tokens/s")
+        if !references.isEmpty {
+            md += "\nControls computed from the data (models that use no context, or only the previous token): " + references.map(\.label).joined(separator: ", ") + ".\n"
+        }
         md += "\n![loss curves](\(curveName))\n![final](\(barName))\n![speed](\(speedName))\n\n"
         return md
     }

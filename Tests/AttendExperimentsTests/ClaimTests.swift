@@ -89,3 +89,40 @@ struct ClaimTests {
         #expect(load.max()! <= load.reduce(0, +) / 3 + flops.max()!)  // list-scheduling bound
     }
 }
+
+@Suite("Controls and seed spread in verdicts")
+struct ControlTests {
+    @Test("gap = (control − a) / (control − baseline): 1 at the baseline, 0 at the control")
+    func gapMetric() throws {
+        let records = [record("lm", ["kind": "softmax", "seed": "1"], values: ["loss": 1.5]),
+                       record("lm", ["kind": "linear", "seed": "1"], values: ["loss": 1.8]),
+                       record("lm", ["kind": "none", "seed": "1"], values: ["loss": 2.5])]
+        let c = try claim(#"{"id": "1", "title": "t", "statement": "s", "paper": "p", "checks": [{"metric": {"type": "gap", "a": {"experiment": "lm", "measure": "loss", "where": {"kind": "linear"}}, "b": {"experiment": "lm", "measure": "loss", "where": {"kind": "softmax"}}, "c": {"experiment": "lm", "measure": "loss", "where": {"kind": "none"}}}, "atLeast": 0.9}]}"#)
+        let v = try #require(c.checks[0].metric.evaluate(records))
+        #expect(abs(v - 0.7) < 1e-12)
+        #expect(Verdict.decide(c, records: records) == .notSupported)
+        let noControl = try? claim(#"{"id": "1", "title": "t", "statement": "s", "paper": "p", "checks": [{"metric": {"type": "gap", "a": {"experiment": "lm", "measure": "loss"}, "b": {"experiment": "lm", "measure": "loss"}}, "atLeast": 0.9}]}"#)
+        #expect(noControl == nil)
+    }
+
+    @Test("seeds on both sides of a threshold make a check too close to call; seeds on one side decide it")
+    func seedSpread() throws {
+        let c = try claim(#"{"id": "1", "title": "t", "statement": "s", "paper": "p", "checks": [{"metric": {"type": "difference", "a": {"experiment": "lm", "measure": "loss", "where": {"kind": "linear"}}, "b": {"experiment": "lm", "measure": "loss", "where": {"kind": "softmax"}}}, "atMost": 0.1}]}"#)
+        func records(_ linear: [Double]) -> [RunRecord] {
+            linear.enumerated().flatMap { i, l in
+                [record("lm", ["kind": "softmax", "seed": "\(i)"], values: ["loss": 2.0]), record("lm", ["kind": "linear", "seed": "\(i)"], values: ["loss": l])]
+            }
+        }
+        // Mean difference 0.05 passes, but seed 2 alone (0.2) fails: too close to call.
+        #expect(c.checks[0].evaluate(records([2.0, 1.95, 2.2])).outcome == .close)
+        #expect(Verdict.decide(c, records: records([2.0, 1.95, 2.2])) == .inconclusive)
+        #expect(Verdict.decide(c, records: records([2.0, 1.95, 2.05])) == .supported)
+        #expect(Verdict.decide(c, records: records([2.3, 2.25, 2.2])) == .notSupported)
+        let perSeed = c.checks[0].metric.perSeed(records([2.0, 1.95, 2.2])).sorted()
+        #expect(perSeed.count == 3 && zip(perSeed, [-0.05, 0, 0.2]).allSatisfy { abs($0 - $1) < 1e-12 })
+        // A control without a seed parameter joins every seed.
+        let floor = record("lm", ["kind": "bigram"], values: ["loss": 2.4])
+        let gap = try claim(#"{"id": "1", "title": "t", "statement": "s", "paper": "p", "checks": [{"metric": {"type": "gap", "a": {"experiment": "lm", "measure": "loss", "where": {"kind": "linear"}}, "b": {"experiment": "lm", "measure": "loss", "where": {"kind": "softmax"}}, "c": {"experiment": "lm", "measure": "loss", "where": {"kind": "bigram"}}}, "atLeast": 0.5}]}"#)
+        #expect(gap.checks[0].metric.perSeed(records([2.0, 2.2]) + [floor]).map { ($0 * 1e9).rounded() / 1e9 } == [1, 0.5])
+    }
+}
