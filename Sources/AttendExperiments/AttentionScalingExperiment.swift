@@ -5,6 +5,7 @@ import Foundation
 /// against sequence length — one run per kind × length on random Q, K, V [batch, heads, T, headDim].
 struct AttentionScalingExperiment: ExperimentTask {
     static let name = "attention-scaling"
+    static let measuresSpeed = true
     static let keys = ["kinds", "lengths", "batch", "heads", "headDim", "repeats"]
     static let listKeys = ["kinds", "lengths"]
 

@@ -12,6 +12,8 @@ protocol ExperimentTask: Sendable {
     /// Keys holding the lists runs are drawn from (kinds, lengths, seeds, variants …): left out of
     /// fingerprints, so adding an entry runs only the new runs.
     static var listKeys: [String] { get }
+    /// Whether the runs measure speed (then a run disturbed by other load is repeated, see `MachineLoad`).
+    static var measuresSpeed: Bool { get }
     /// Reads the settings (keys outside `keys` are already rejected).
     init(_ c: StrictContainer) throws
     /// Writes the settings under `keys`, so a stored study decodes again with the strict decoder.
@@ -35,6 +37,7 @@ protocol ExperimentTask: Sendable {
 }
 
 extension ExperimentTask {
+    static var measuresSpeed: Bool { false }
     func definition(of parameters: [String: String]) -> JSONValue { .null }
     func hyperparameters(_ name: String) -> String { "" }
 }

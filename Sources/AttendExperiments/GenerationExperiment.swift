@@ -27,6 +27,7 @@ public struct GenerationVariant: Codable, Equatable, Sendable {
 /// (kind, cache) variant × tokens × batch.
 struct GenerationExperiment: ExperimentTask {
     static let name = "generation"
+    static let measuresSpeed = true
     static let keys = ["variants", "tokens", "batches", "model", "window", "measuredPrefixes"]
     static let listKeys = ["variants", "tokens", "batches"]
 
