@@ -20,8 +20,8 @@ enum ConfigFile {
         guard let bytes = FileManager.default.contents(atPath: path) else {
             throw CommandError("--config \(path) does not exist or cannot be read; pass a run folder's config.json")
         }
-        let json: JSONValue
-        do { json = try JSONDecoder().decode(JSONValue.self, from: bytes) }
+        let json: JSONTree
+        do { json = try JSONDecoder().decode(JSONTree.self, from: bytes) }
         catch { throw CommandError("--config \(path) is not valid JSON (\(describe(error)))") }
         guard case let .object(top) = json else {
             throw CommandError("--config \(path) must hold a JSON object (a run folder's config.json), not \(json.text.prefix(40))")
@@ -55,11 +55,11 @@ enum ConfigFile {
 
     /// Refuses keys of `json` that the decoded value does not write back (keys with a null value,
     /// and the contents of `openObjects`, are exempt).
-    static func checkKnownKeys<T: Encodable>(_ json: JSONValue, against value: T, path: String, openObjects: Set<String>) throws {
-        let known = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value))
-        func walk(_ given: JSONValue, _ written: JSONValue?, _ prefix: String) throws {
+    static func checkKnownKeys<T: Encodable>(_ json: JSONTree, against value: T, path: String, openObjects: Set<String>) throws {
+        let known = try JSONDecoder().decode(JSONTree.self, from: JSONEncoder().encode(value))
+        func walk(_ given: JSONTree, _ written: JSONTree?, _ prefix: String) throws {
             guard case let .object(g) = given else { return }
-            let w: [String: JSONValue]
+            let w: [String: JSONTree]
             if case let .object(x)? = written { w = x } else { w = [:] }
             for (key, value) in g.sorted(by: { $0.key < $1.key }) {
                 let dotted = prefix.isEmpty ? key : "\(prefix).\(key)"

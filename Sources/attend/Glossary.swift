@@ -267,18 +267,19 @@ enum Glossary {
 
 /// Flattens a value's JSON encoding into dotted keys ("model.numHeads") and their JSON text.
 func flatten<T: Encodable>(_ value: T) throws -> [String: String] {
-    let json = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value))
+    let json = try JSONDecoder().decode(JSONTree.self, from: JSONEncoder().encode(value))
     var out: [String: String] = [:]
-    func walk(_ v: JSONValue, _ path: String) {
+    func walk(_ v: JSONTree, _ path: String) {
         if case let .object(d) = v { for (k, x) in d { walk(x, path.isEmpty ? k : "\(path).\(k)") } } else { out[path] = v.text }
     }
     walk(json, "")
     return out
 }
 
-/// A parsed JSON value (numbers keep an exact decimal text).
-enum JSONValue: Decodable, Equatable {
-    case object([String: JSONValue]), array([JSONValue]), string(String), bool(Bool), int(Int64), number(Double), null
+/// A parsed JSON value (integers kept apart from other numbers): how `attend train --config` reads a
+/// file and the glossary flattens the default configurations.
+enum JSONTree: Decodable, Equatable {
+    case object([String: JSONTree]), array([JSONTree]), string(String), bool(Bool), int(Int64), number(Double), null
 
     init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
@@ -288,8 +289,8 @@ enum JSONValue: Decodable, Equatable {
         else if let u = try? c.decode(UInt64.self) { self = .number(Double(u)) }
         else if let d = try? c.decode(Double.self) { self = .number(d) }
         else if let s = try? c.decode(String.self) { self = .string(s) }
-        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
-        else { self = .object(try c.decode([String: JSONValue].self)) }
+        else if let a = try? c.decode([JSONTree].self) { self = .array(a) }
+        else { self = .object(try c.decode([String: JSONTree].self)) }
     }
 
     /// The value as a table cell shows it.
