@@ -29,88 +29,36 @@ enum Preset: String, CaseIterable, ExpressibleByArgument {
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train a character-level decoder-only Transformer on a text file, or (--task) an encoder–decoder translation model.",
-        discussion: "Writes a run folder with config.json, metrics.jsonl and checkpoints/. Flags override the preset. --task translation (or --preset tatoeba-en-es) trains on a parallel corpus; --task copy|reverse|sort|addition on a synthetic task.")
+        discussion: """
+            Writes a run folder with config.json, metrics.jsonl and checkpoints/. Flags override the preset, or the \
+            configuration given with --config (a run folder's config.json: `attend train --config runs/x/config.json --out runs/y` \
+            repeats run x). --task translation (or --preset tatoeba-en-es) trains on a parallel corpus; --task \
+            copy|reverse|sort|addition on a synthetic task. A flag the chosen task does not read is refused; \
+            docs/CONFIG.md (`attend glossary`) lists each flag's config.json key, meaning and default per task.
+            """)
 
-    @Option(name: .customLong("preset"), help: "Starting configuration: \(Preset.allCases.map(\.rawValue).joined(separator: ", ")) (default shakespeare-char).")
-    var presetOption: Preset?
-    var preset: Preset { presetOption ?? .shakespeareChar }
-    @Option(name: .customLong("data"), help: "Text file to train on (first 90 % train, last 10 % validation; default Data/tinyshakespeare.txt).")
-    var dataOption: String?
-    var data: String { dataOption ?? "Data/tinyshakespeare.txt" }
-    @Option(name: .customLong("out"), help: "Run folder to write (default runs/shakespeare-char, or runs/<task>).")
-    var outOption: String?
-    var out: String { outOption ?? "runs/shakespeare-char" }
-    @Flag(help: "Continue the run in --out as it was configured (config.json): its newest checkpoint, or a fresh start of that configuration when it has none. Flags that differ from the stored settings are refused, except a new --max-steps.")
-    var resume = false
+    @OptionGroup(title: "Run") var runOptions: RunOptions
+    @OptionGroup(title: "Data") var dataOptions: DataOptions
+    @OptionGroup(title: "Model") var modelOptions: ModelOptions
+    @OptionGroup(title: "Attention") var attentionOptions: AttentionOptions
+    @OptionGroup(title: "Encoder–decoder") var encoderDecoderOptions: EncoderDecoderOptions
+    @OptionGroup(title: "Optimisation") var optimisationOptions: OptimisationOptions
+    @OptionGroup(title: "Evaluation and checkpoints") var checkpointOptions: CheckpointOptions
 
-    @Option var contextLength: Int?
-    @Option var modelDim: Int?
-    @Option var numHeads: Int?
-    @Option var numLayers: Int?
-    @Option(help: "Feed-forward width (default 4 × model-dim).") var hiddenDim: Int?
-    @Option var dropout: Float?
-    @Option(help: "Biases in Linear and LayerNorm layers (true/false).") var bias: Bool?
-    @Option(help: "Tie the output projection to the token embedding (true/false).") var tieWeights: Bool?
-    @Option(help: "pre (GPT-2) or post (2017 paper) layer norm.") var normPlacement: NormPlacement?
-    @Option(help: "Attention mechanism: \(AttentionKind.allCases.map(\.rawValue).joined(separator: ", ")).") var attention: AttentionKind?
-    @Option(help: "gelu, relu or silu.") var activation: Activation?
-    @Option(help: "Absolute positions: learned (language model, default), sinusoidal (translation, default) or none (with --position-bias).") var positions: AbsolutePositions?
-    @Option(help: "Relative-position score bias (softmax attention; with --task, in the encoder and decoder self-attention, t5 giving the encoder bidirectional buckets): \(PositionBias.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var positionBias: PositionBias?
-    @Option(help: "T5 bucket count (default 32).") var positionBuckets: Int?
-    @Option(help: "Lag where T5's log-spaced buckets end (default 128).") var positionMaxDistance: Int?
-    @Option(help: "false: W_Q = W_K = 0, scores from the position bias alone (dot-product-free attention; with --task, self-attention only).") var dotProduct: Bool?
-    @Option(help: "FAVOR+ random features per head (linear-favor, default 64).") var favorFeatures: Int?
-    @Option(help: "Seed of the FAVOR+ random directions (default 0).") var favorSeed: UInt64?
-    @Option(help: "Redraw the FAVOR+ directions every forward pass and generated sequence (true/false).") var favorRedraw: Bool?
-    @Option(help: "Rotary position embeddings (RoPE) on queries and keys of softmax or linear attention (true/false; with --task, in the encoder and decoder self-attention).") var rotary: Bool?
+    static let defaultData = "Data/tinyshakespeare.txt"
+    var preset: Preset { runOptions.preset ?? .shakespeareChar }
+    var resume: Bool { runOptions.resume }
+    var quiet: Bool { runOptions.quiet }
+    var stopAfter: Int? { runOptions.stopAfter }
 
-    @Option var batchSize: Int?
-    @Option var maxSteps: Int?
-    @Option var learningRate: Float?
-    @Option var minLearningRate: Float?
-    @Option var warmupSteps: Int?
-    @Option(help: "Step where cosine decay reaches --min-learning-rate.") var decaySteps: Int?
-    @Option var weightDecay: Float?
-    @Option var beta1: Float?
-    @Option var beta2: Float?
-    @Option(help: "Global gradient-norm clip (0 disables).") var gradClip: Float?
-    @Option var evalInterval: Int?
-    @Option var evalBatches: Int?
-    @Option var checkpointInterval: Int?
-    @Option var seed: UInt64?
-    @Option(help: "Matrix products of the linear layers: fp32 (default) or bf16 (bfloat16 operands, fp32 accumulation and master weights; needs AVX512-BF16, else fp32 with a notice).")
-    var precision: MatrixPrecision?
-    @Option(help: "Stop after this many steps in this invocation (the schedule still follows --max-steps).")
-    var stopAfter: Int?
-    @Flag(help: "No live progress line.") var quiet = false
+    /// Every flag given, by group.
+    var givenFlags: [String] {
+        runOptions.given + dataOptions.given + modelOptions.given + attentionOptions.given + encoderDecoderOptions.given
+            + optimisationOptions.given + checkpointOptions.given
+    }
 
-    // Encoder–decoder translation (see TrainTranslation.swift).
-    @Option(help: "translation (parallel corpus), or a synthetic task: copy, reverse, sort, addition. Without it, trains the character LM.")
-    var task: String?
-    @Option(help: "Source-language training file (one sentence per line; .gz accepted).") var source: String?
-    @Option(help: "Target-language training file, aligned with --source.") var target: String?
-    @Option(help: "Validation source file.") var validSource: String?
-    @Option(help: "Validation target file.") var validTarget: String?
-    @Option(help: "Test source file (tokenized into the run's data/ folder for the PyTorch baseline).") var testSource: String?
-    @Option(help: "Test target file.") var testTarget: String?
-    @Option(help: "Joint BPE vocabulary size (default 8000).") var vocabSize: Int?
-    @Option(help: "Padded source + target tokens per batch (default 4096).") var batchTokens: Int?
-    @Option var numEncoderLayers: Int?
-    @Option var numDecoderLayers: Int?
-    @Option(help: "Longest source/target sequence in tokens (longer pairs are dropped; default 256).") var maxLength: Int?
-    @Option(help: "Label smoothing ε (default 0.1).") var labelSmoothing: Float?
-    @Option(help: "Multiplier on the Noam schedule (default 1).") var learningRateScale: Float?
-    @Option(help: "Wall-clock budget of the training loop in minutes.") var timeLimit: Double?
-    @Option(help: "Checkpoints kept for `attend average` (default 5).") var keepCheckpoints: Int?
-    @Option(help: "Encoder self-attention kind.") var encoderAttention: AttentionKind?
-    @Option(help: "Decoder self-attention kind.") var decoderAttention: AttentionKind?
-    @Option(help: "Cross-attention kind.") var crossAttention: AttentionKind?
-    @Option(help: "Synthetic tasks: number of training examples (default 20000).") var examples: Int?
-    @Option(help: "Synthetic tasks: longest sequence (or operand) in digits (default 8).") var taskLength: Int?
-
-    /// The preset's configuration for a vocabulary of `vocabSize` tokens, before any flag.
-    func presetConfig(vocabSize: Int) -> RunConfig {
+    /// A preset's configuration for a vocabulary of `vocabSize` tokens, before any flag.
+    static func presetConfig(_ preset: Preset, vocabSize: Int, data: String) -> RunConfig {
         let p = preset.model
         var m = ModelConfig(vocabSize: vocabSize, contextLength: p.contextLength, modelDim: p.modelDim,
                             numHeads: p.numHeads, numLayers: p.numLayers)
@@ -119,92 +67,150 @@ struct Train: ParsableCommand {
     }
 
     /// A new run's configuration: the preset with the flags applied.
-    func runConfig(vocabSize: Int) -> RunConfig { applyingFlags(to: presetConfig(vocabSize: vocabSize), resuming: false) }
+    func runConfig(vocabSize: Int) -> RunConfig {
+        applyingFlags(to: Self.presetConfig(preset, vocabSize: vocabSize, data: dataOptions.data ?? Self.defaultData), fresh: true)
+    }
 
-    /// `base` with every flag that was given applied. For a new run, a flag also moves the defaults
-    /// that follow it (--model-dim sets the feed-forward width to 4×, --max-steps the decay end,
-    /// --eval-interval the checkpoint interval); when resuming only the flags given change anything.
-    func applyingFlags(to base: RunConfig, resuming: Bool) -> RunConfig {
-        var m = base.model
-        if let contextLength { m.contextLength = contextLength }
-        if let modelDim { m.modelDim = modelDim; if hiddenDim == nil && !resuming { m.hiddenDim = 4 * modelDim } }
-        if let numHeads { m.numHeads = numHeads }
-        if let numLayers { m.numLayers = numLayers }
-        if let hiddenDim { m.hiddenDim = hiddenDim }
-        if let dropout { m.dropout = dropout }
-        if let bias { m.bias = bias }
-        if let tieWeights { m.tieWeights = tieWeights }
-        if let normPlacement { m.normPlacement = normPlacement }
-        if let attention { m.attention = attention }
-        if let activation { m.activation = activation }
-        if let positions { m.positions = positions }
-        if let positionBias { m.positionBias = positionBias }
-        if let positionBuckets { m.positionBuckets = positionBuckets }
-        if let positionMaxDistance { m.positionMaxDistance = positionMaxDistance }
-        if let dotProduct { m.dotProduct = dotProduct }
-        if let favorFeatures { m.favorFeatures = favorFeatures }
-        if let favorSeed { m.favorSeed = favorSeed }
-        if let favorRedraw { m.favorRedraw = favorRedraw }
-        if let rotary { m.rotary = rotary }
-        var t = base.training
-        if let batchSize { t.batchSize = batchSize }
-        if let maxSteps { t.maxSteps = maxSteps; if decaySteps == nil && !resuming { t.decaySteps = maxSteps } }
-        if let learningRate { t.learningRate = learningRate }
-        if let minLearningRate { t.minLearningRate = minLearningRate }
-        if let warmupSteps { t.warmupSteps = warmupSteps }
-        if let decaySteps { t.decaySteps = decaySteps }
-        if let weightDecay { t.weightDecay = weightDecay }
-        if let beta1 { t.beta1 = beta1 }
-        if let beta2 { t.beta2 = beta2 }
-        if let gradClip { t.gradClip = gradClip }
-        if let evalInterval { t.evalInterval = evalInterval; if checkpointInterval == nil && !resuming { t.checkpointInterval = evalInterval } }
-        if let evalBatches { t.evalBatches = evalBatches }
-        if let checkpointInterval { t.checkpointInterval = checkpointInterval }
-        if let seed { t.seed = seed }
-        if let precision { t.precision = precision }
-        return RunConfig(model: m, training: t, data: dataOption ?? base.data)
+    /// `base` with every flag that was given applied, each group onto its part. For a new run
+    /// (`fresh`), a flag also moves the defaults that follow it (--model-dim sets the feed-forward
+    /// width to 4×, --max-steps the decay end, --eval-interval the checkpoint interval); over a stored
+    /// configuration (--resume, --config) only the flags given change anything.
+    func applyingFlags(to base: RunConfig, fresh: Bool) -> RunConfig {
+        var c = base
+        modelOptions.apply(to: &c.model, fresh: fresh)
+        attentionOptions.apply(to: &c.model)
+        optimisationOptions.apply(to: &c.training, fresh: fresh)
+        checkpointOptions.apply(to: &c.training, fresh: fresh)
+        dataOptions.apply(to: &c)
+        return c
     }
 
     /// The configuration to resume the run in `runURL` with: its config.json with the flags given
-    /// applied, refused (naming each flag) where a flag changes anything but `maxSteps`.
-    func resumedConfig(_ runURL: URL) throws -> RunConfig? {
-        let file = runURL.appendingPathComponent("config.json")
-        guard FileManager.default.fileExists(atPath: file.path) else { return nil }
+    /// applied (over the --config file when one is given), refused (naming each flag) where this
+    /// changes anything but `maxSteps`.
+    func resumedConfig(_ runURL: URL, file: RunConfig?) throws -> RunConfig? {
+        let path = runURL.appendingPathComponent("config.json")
+        guard FileManager.default.fileExists(atPath: path.path) else { return nil }
         let stored: RunConfig
-        do { stored = try JSONDecoder().decode(RunConfig.self, from: Data(contentsOf: file)) }
-        catch { throw CommandError("cannot resume: \(file.path) is not a readable run configuration (\(error)); start a new run with another --out") }
-        let requested = applyingFlags(to: stored, resuming: true)
+        do { stored = try JSONDecoder().decode(RunConfig.self, from: Data(contentsOf: path)) }
+        catch { throw CommandError("cannot resume: \(path.path) is not a readable run configuration (\(error)); start a new run with another --out") }
+        var requested = applyingFlags(to: file ?? stored, fresh: false)
+        if file != nil && dataOptions.data == nil { requested.model.vocabSize = stored.model.vocabSize }
         var comparable = requested
         comparable.training.maxSteps = stored.training.maxSteps
         let changed = try changedFields(stored, comparable)
         if !changed.isEmpty {
             let flags = changed.map { "--\(kebabCase($0.key)) (stored: \($0.stored), given: \($0.given))" }
+            let source = runOptions.configFile.map { " (from --config \($0) and the flags)" } ?? ""
             throw CommandError("""
-                --resume continues \(runURL.path) with the settings in its config.json; \(changed.count == 1 ? "this flag differs" : "these flags differ"): \(flags.joined(separator: ", ")). \
+                --resume continues \(runURL.path) with the settings in its config.json; \(changed.count == 1 ? "this flag differs" : "these flags differ")\(source): \(flags.joined(separator: ", ")). \
                 Drop \(changed.count == 1 ? "it" : "them") to resume (only --max-steps may change), or start a new run with another --out.
                 """)
         }
         return requested
     }
 
-    func run() throws {
-        if task != nil || preset == .tatoebaEnEs {
-            try runTranslation()
-            return
+    /// Where `attend train` starts from: the task family, and the --config file's configuration.
+    enum Start {
+        case languageModel(file: RunConfig?)
+        case seq2seq(task: String, file: TranslationRunConfig?)
+
+        var family: TaskFamily {
+            switch self {
+            case .languageModel: return .languageModel
+            case let .seq2seq(task, _): return task == "translation" ? .translation : .synthetic
+            }
         }
+    }
+
+    /// Reads --config, --task and --preset into a start, and refuses the flags that start does not read.
+    func resolveStart() throws -> Start {
+        let start: Start
+        var description: String
+        if let path = runOptions.configFile {
+            if let preset = runOptions.preset {
+                throw CommandError("--preset \(preset.rawValue) and --config \(path) both give the starting configuration; drop one")
+            }
+            switch try ConfigFile.load(path) {
+            case let .languageModel(c):
+                if let task = runOptions.task {
+                    throw CommandError("--task \(task) does not match --config \(path), a character language model configuration (no task); drop --task")
+                }
+                start = .languageModel(file: c)
+                description = "the character language model of --config \(path)"
+            case let .seq2seq(c):
+                if let task = runOptions.task, task != c.task {
+                    throw CommandError("--task \(task) does not match --config \(path), whose task is \(c.task); drop --task (or edit the file's \"task\")")
+                }
+                start = .seq2seq(task: c.task, file: c)
+                description = "--task \(c.task) (from --config \(path))"
+            }
+        } else if let task = runOptions.task {
+            guard task == "translation" || Seq2SeqTask(rawValue: task) != nil else {
+                throw ValidationError("unknown --task \(task); use translation, \(Seq2SeqTask.allCases.map(\.rawValue).joined(separator: ", ")), or omit it for the character LM")
+            }
+            if preset == .tatoebaEnEs && task != "translation" {
+                throw CommandError("--preset tatoeba-en-es is the translation task; it does not combine with --task \(task) — drop --preset")
+            }
+            start = .seq2seq(task: task, file: nil)
+            description = "--task \(task)"
+        } else if preset == .tatoebaEnEs {
+            start = .seq2seq(task: "translation", file: nil)
+            description = "--preset tatoeba-en-es"
+        } else {
+            start = .languageModel(file: nil)
+            description = "the character language model (no --task)"
+        }
+        let family = start.family
+        if family == .translation, let p = runOptions.preset, p != .tatoebaEnEs {
+            throw CommandError("--preset \(p.rawValue) is a character language model preset; \(description) starts from tatoeba-en-es — drop --preset")
+        }
+        let unused = givenFlags.filter { flag in
+            guard let entry = Glossary.entry(String(flag.dropFirst(2))) else { preconditionFailure("\(flag) has no glossary entry") }
+            return !entry.isUsed(by: family)
+        }
+        if !unused.isEmpty {
+            let hints = unused.compactMap { flag in Glossary.counterpart(of: String(flag.dropFirst(2)), in: family).map { "for \(flag) use \($0)" } }
+            throw CommandError("""
+                \(unused.joined(separator: ", ")) \(unused.count == 1 ? "is" : "are") not used by \(description); \
+                drop \(unused.count == 1 ? "it" : "them")\(hints.isEmpty ? "" : " (\(hints.joined(separator: "; ")))"). \
+                docs/CONFIG.md (attend glossary) lists the flags each task reads.
+                """)
+        }
+        return start
+    }
+
+    func run() throws {
+        var start = Start.languageModel(file: nil)
+        try reportingErrors { start = try resolveStart() }
+        switch start {
+        case let .languageModel(file): try runLanguageModel(file: file)
+        case let .seq2seq(task, file): try runTranslation(task: task, file: file)
+        }
+    }
+
+    func runLanguageModel(file: RunConfig?) throws {
         Interruption.install()
+        let out = runOptions.out ?? "runs/shakespeare-char"
         try reportingErrors(resumeHint: "attend train --out \(out) --resume") {
             let runURL = URL(fileURLWithPath: out)
             let dataset: TextDataset
-            let config: RunConfig
-            if resume, let stored = try resumedConfig(runURL) {
+            var config: RunConfig
+            if resume, let stored = try resumedConfig(runURL, file: file) {
                 dataset = try TextDataset(path: stored.data)
                 guard dataset.tokenizer.vocabSize == stored.model.vocabSize else {
                     throw CommandError("cannot resume \(out): its config.json has a vocabulary of \(stored.model.vocabSize) characters but \(stored.data) now has \(dataset.tokenizer.vocabSize); the data file changed — restore it or start a new run with another --out")
                 }
                 config = stored
+            } else if let file, let path = runOptions.configFile {
+                config = applyingFlags(to: file, fresh: false)
+                dataset = try TextDataset(path: config.data)
+                if dataOptions.data == nil && dataset.tokenizer.vocabSize != config.model.vocabSize {
+                    throw CommandError("--config \(path) has a vocabulary of \(config.model.vocabSize) characters but \(config.data) has \(dataset.tokenizer.vocabSize); the data file changed — restore it, or pass --data to train on another file")
+                }
+                config.model.vocabSize = dataset.tokenizer.vocabSize
             } else {
-                dataset = try TextDataset(path: data)
+                dataset = try TextDataset(path: dataOptions.data ?? Self.defaultData)
                 config = runConfig(vocabSize: dataset.tokenizer.vocabSize)
             }
             if let notice = BFloat16Support.resolve(config.training.precision).notice { writeError(notice + "\n") }

@@ -7,81 +7,62 @@ extension Train {
     /// Default files of the shipped Tatoeba English→Spanish corpus.
     static let tatoebaFolder = "Data/tatoeba-spa-eng"
 
-    /// The model configuration from flags over the task defaults.
-    func translationModelConfig(vocabSize: Int, synthetic: Bool) -> EncoderDecoderConfig {
-        var m = EncoderDecoderConfig(vocabSize: vocabSize)
+    /// The configuration of an encoder–decoder `task` before any flag: the synthetic tasks' small
+    /// model, or the tatoeba-en-es preset with its corpus files; `model.vocabSize` is the BPE size
+    /// to learn (synthetic tasks: their fixed vocabulary).
+    static func defaultSeq2SeqConfig(task: String) -> TranslationRunConfig {
+        let synthetic = task != "translation"
+        var m = EncoderDecoderConfig(vocabSize: synthetic ? Seq2SeqTask.vocabSize : 8000)
+        var t = TranslationTrainConfig()
+        let data: [String: String]
         if synthetic {
             m.modelDim = 64; m.numHeads = 4; m.numEncoderLayers = 2; m.numDecoderLayers = 2; m.hiddenDim = 256; m.dropout = 0
             m.maxLength = 64
+            t.batchTokens = 2048; t.maxSteps = 1500; t.warmupSteps = 200; t.learningRateScale = 1
+            t.evalInterval = 250; t.checkpointInterval = 250
+            data = ["task": task, "examples": "20000", "taskLength": "8"]
         } else {
             m.modelDim = 256; m.numHeads = 4; m.numEncoderLayers = 3; m.numDecoderLayers = 3; m.hiddenDim = 1024; m.dropout = 0.1
             m.maxLength = 256
-        }
-        if let modelDim { m.modelDim = modelDim; m.hiddenDim = 4 * modelDim }
-        if let numHeads { m.numHeads = numHeads }
-        if let numLayers { m.numEncoderLayers = numLayers; m.numDecoderLayers = numLayers }
-        if let numEncoderLayers { m.numEncoderLayers = numEncoderLayers }
-        if let numDecoderLayers { m.numDecoderLayers = numDecoderLayers }
-        if let hiddenDim { m.hiddenDim = hiddenDim }
-        if let dropout { m.dropout = dropout }
-        if let bias { m.bias = bias }
-        if let normPlacement { m.normPlacement = normPlacement }
-        if let activation { m.activation = activation }
-        if let maxLength { m.maxLength = maxLength }
-        let all = attention
-        if let kind = encoderAttention ?? all { m.encoderAttention = kind }
-        if let kind = decoderAttention ?? all { m.decoderAttention = kind }
-        if let kind = crossAttention ?? all { m.crossAttention = kind }
-        if let positions { m.positions = positions }
-        if let positionBias { m.positionBias = positionBias }
-        if let positionBuckets { m.positionBuckets = positionBuckets }
-        if let positionMaxDistance { m.positionMaxDistance = positionMaxDistance }
-        if let dotProduct { m.dotProduct = dotProduct }
-        if let rotary { m.rotary = rotary }
-        return m
-    }
-
-    /// The optimisation settings from flags over the task defaults.
-    func translationTrainConfig(synthetic: Bool) -> TranslationTrainConfig {
-        var t = TranslationTrainConfig()
-        if synthetic {
-            t.batchTokens = 2048; t.maxSteps = 1500; t.warmupSteps = 200; t.learningRateScale = 1
-            t.evalInterval = 250; t.checkpointInterval = 250
-        } else {
             // Checkpoints every 250 steps so that the 5 kept for `attend average` cover the last ~1000 steps.
             t.batchTokens = 4096; t.maxSteps = 100_000; t.warmupSteps = 1000
             t.evalInterval = 500; t.checkpointInterval = 250
+            let f = tatoebaFolder
+            data = ["source": "\(f)/train.en", "target": "\(f)/train.es", "validSource": "\(f)/valid.en", "validTarget": "\(f)/valid.es",
+                    "testSource": "\(f)/test.en", "testTarget": "\(f)/test.es"]
         }
-        if let batchTokens { t.batchTokens = batchTokens }
-        if let maxSteps { t.maxSteps = maxSteps }
-        if let warmupSteps { t.warmupSteps = warmupSteps }
-        if let learningRateScale { t.learningRateScale = learningRateScale }
-        if let labelSmoothing { t.labelSmoothing = labelSmoothing }
-        if let beta1 { t.beta1 = beta1 }
-        if let beta2 { t.beta2 = beta2 }
-        if let gradClip { t.gradClip = gradClip }
-        if let evalInterval { t.evalInterval = evalInterval; if checkpointInterval == nil { t.checkpointInterval = evalInterval } }
-        if let checkpointInterval { t.checkpointInterval = checkpointInterval }
-        if let keepCheckpoints { t.keepCheckpoints = keepCheckpoints }
-        if let timeLimit { t.timeLimitMinutes = timeLimit }
-        if let seed { t.seed = seed }
-        if let precision { t.precision = precision }
-        return t
+        return TranslationRunConfig(task: task, model: m, training: t, data: data)
     }
 
-    func runTranslation() throws {
+    /// The requested configuration of an encoder–decoder run: `file` (--config) or the task's
+    /// defaults, with the flags given applied, each group onto its part.
+    func seq2seqConfig(task: String, file: TranslationRunConfig?) -> TranslationRunConfig {
+        let fresh = file == nil
+        var c = file ?? Self.defaultSeq2SeqConfig(task: task)
+        if fresh && task == "translation" && (dataOptions.source != nil || dataOptions.target != nil) {
+            // Other corpus files: the preset's validation and test files no longer apply.
+            c.data["validSource"] = ""; c.data["validTarget"] = ""
+            c.data["testSource"] = nil; c.data["testTarget"] = nil
+        }
+        modelOptions.apply(to: &c.model, fresh: fresh)
+        attentionOptions.apply(to: &c.model)
+        encoderDecoderOptions.apply(to: &c.model)
+        optimisationOptions.apply(to: &c.training)
+        checkpointOptions.apply(to: &c.training, fresh: fresh)
+        dataOptions.apply(to: &c)
+        return c
+    }
+
+    func runTranslation(task taskName: String, file: TranslationRunConfig?) throws {
         Interruption.install()
         // A translation run is resumed with its flags repeated plus --resume.
         let given = CommandLine.arguments.dropFirst().map { $0.contains(" ") ? "'\($0)'" : $0 }
         let resumeHint = "attend " + given.joined(separator: " ") + (given.contains("--resume") ? "" : " --resume")
         try reportingErrors(resumeHint: resumeHint) {
-            let taskName = task ?? "translation"
-            let synthetic: Seq2SeqTask?
-            if taskName == "translation" { synthetic = nil }
-            else if let s = Seq2SeqTask(rawValue: taskName) { synthetic = s }
-            else { throw ValidationError("unknown --task \(taskName); use translation, \(Seq2SeqTask.allCases.map(\.rawValue).joined(separator: ", ")), or omit it for the character LM") }
-            let runURL = URL(fileURLWithPath: outOption ?? (preset == .tatoebaEnEs ? "runs/tatoeba-en-es" : "runs/\(taskName)"))
-            var training = translationTrainConfig(synthetic: synthetic != nil)
+            let synthetic = Seq2SeqTask(rawValue: taskName)
+            let runURL = URL(fileURLWithPath: runOptions.out ?? (preset == .tatoebaEnEs ? "runs/tatoeba-en-es" : "runs/\(taskName)"))
+            let requested = seq2seqConfig(task: taskName, file: file)
+            var training = requested.training
             try training.validate()
             let existing = resume ? (try? Checkpoint.resolve(runURL.path)) : nil
             let savedVocabulary = try existing.map { try TranslationCheckpoint.loadState($0).vocabulary }
@@ -90,23 +71,27 @@ extension Train {
             var trainExamples: [TranslationExample], validExamples: [TranslationExample]
             var dataNote: [String: String]
             var exportSplits: [(String, [TranslationExample])] = []
+            var model = requested.model
+            func path(_ key: String) -> String? { requested.data[key].flatMap { $0.isEmpty ? nil : $0 } }
             if let synthetic {
                 vocabulary = .synthetic(synthetic)
-                let n = examples ?? 20000, length = taskLength ?? 8
+                guard let n = Int(requested.data["examples"] ?? ""), let length = Int(requested.data["taskLength"] ?? "") else {
+                    throw CommandError("--task \(taskName) needs whole numbers for data.examples and data.taskLength (--examples, --task-length)")
+                }
                 trainExamples = synthetic.examples(count: n, minLength: 1, maxLength: length, seed: training.seed)
                 validExamples = synthetic.examples(count: 500, minLength: 1, maxLength: length, seed: training.seed &+ 1)
                 dataNote = ["task": synthetic.rawValue, "examples": "\(n)", "taskLength": "\(length)"]
             } else {
-                let folder = Train.tatoebaFolder
-                let sourcePath = source ?? "\(folder)/train.en", targetPath = target ?? "\(folder)/train.es"
-                let usePresetFiles = source == nil && target == nil
-                let validPaths = (validSource ?? (usePresetFiles ? "\(folder)/valid.en" : nil), validTarget ?? (usePresetFiles ? "\(folder)/valid.es" : nil))
-                let testPaths = (testSource ?? (usePresetFiles ? "\(folder)/test.en" : nil), testTarget ?? (usePresetFiles ? "\(folder)/test.es" : nil))
+                guard let sourcePath = path("source"), let targetPath = path("target") else {
+                    throw CommandError("--task translation needs a corpus: --source and --target (data.source, data.target)")
+                }
+                let validPaths = (path("validSource"), path("validTarget"))
+                let testPaths = (path("testSource"), path("testTarget"))
                 let corpus = try ParallelCorpus(sourcePath: sourcePath, targetPath: targetPath)
                 writeError("corpus: \(corpus.count) pairs from \(sourcePath) / \(targetPath)\(corpus.skippedEmptyLines > 0 ? ", \(corpus.skippedEmptyLines) pairs with an empty line skipped" : "")\n")
-                let size = vocabSize ?? 8000
+                let size = requested.model.vocabSize
                 if let savedVocabulary {
-                    if case let .bpe(t) = savedVocabulary, vocabSize != nil, t.vocabSize != size {
+                    if case let .bpe(t) = savedVocabulary, dataOptions.vocabSize != nil, t.vocabSize != size {
                         throw CheckpointError.incompatible("the run's vocabulary has \(t.vocabSize) tokens, not --vocab-size \(size); drop the flag or start a new --out")
                     }
                     vocabulary = savedVocabulary
@@ -116,19 +101,19 @@ extension Train {
                     writeError(String(format: "BPE: %d tokens learned in %.1f s\n", bpe.vocabSize, Date().timeIntervalSince(started)))
                     vocabulary = .bpe(bpe)
                 }
-                let model = translationModelConfig(vocabSize: vocabulary.vocabSize, synthetic: false)
+                let maxLength = model.maxLength
                 func encode(_ c: ParallelCorpus) -> (kept: [TranslationExample], dropped: Int) {
                     var kept: [TranslationExample] = []
                     var dropped = 0
                     for (s, t) in zip(c.sources, c.targets) {
                         let e = TranslationExample(source: vocabulary.encode(s), target: vocabulary.encode(t))
-                        if e.source.count >= model.maxLength || e.target.count >= model.maxLength || e.source.isEmpty || e.target.isEmpty { dropped += 1 } else { kept.append(e) }
+                        if e.source.count >= maxLength || e.target.count >= maxLength || e.source.isEmpty || e.target.isEmpty { dropped += 1 } else { kept.append(e) }
                     }
                     return (kept, dropped)
                 }
                 let encoded = encode(corpus)
                 trainExamples = encoded.kept
-                if encoded.dropped > 0 { writeError("dropped \(encoded.dropped) pairs longer than --max-length \(model.maxLength) tokens\n") }
+                if encoded.dropped > 0 { writeError("dropped \(encoded.dropped) pairs longer than --max-length \(maxLength) tokens\n") }
                 if let vs = validPaths.0, let vt = validPaths.1 {
                     validExamples = encode(try ParallelCorpus(sourcePath: vs, targetPath: vt)).kept
                 } else {
@@ -148,7 +133,7 @@ extension Train {
                     dataNote["testTarget"] = tt
                 }
             }
-            let model = translationModelConfig(vocabSize: vocabulary.vocabSize, synthetic: synthetic != nil)
+            model.vocabSize = vocabulary.vocabSize
             let config = TranslationRunConfig(task: taskName, model: model, training: training, data: dataNote)
             let trainer = try TranslationTrainer(config: config, vocabulary: vocabulary, train: trainExamples,
                                                  validation: validExamples, run: runURL, resume: resume)
