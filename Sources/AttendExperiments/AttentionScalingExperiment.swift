@@ -54,10 +54,13 @@ struct AttentionScalingExperiment: ExperimentTask {
         r.timings["peakTensorMB"] = bytes / 1e6
     }
 
-    var modelCells: String { "\(kinds.map(\.rawValue).joined(separator: ", ")) | — | \(heads) | head dim \(headDim) | — (attention only, batch \(batch))" }
+    func modelCells(_ w: ReportWords) -> String {
+        "\(kinds.map(\.rawValue).joined(separator: ", ")) | — | \(heads) | \(w.f("head dim %@", "\(headDim)")) | \(w.f("— (attention only, batch %@)", "\(batch)"))"
+    }
 
-    func dataLine(_ name: String) -> String {
-        "random normal Q, K, V of shape [\(batch), \(heads), T, \(headDim)], T ∈ {\(lengths.map(String.init).joined(separator: ", "))}, causal mask."
+    func dataLine(_ name: String, _ w: ReportWords) -> String {
+        w.f("random normal Q, K, V of shape [%@, %@, T, %@], T ∈ {%@}, causal mask.", "\(batch)", "\(heads)", "\(headDim)",
+            lengths.map(String.init).joined(separator: ", "))
     }
 
     static func points(_ rs: [RunRecord], kind: String, measure: String) -> [(Double, Double)] {
@@ -67,22 +70,22 @@ struct AttentionScalingExperiment: ExperimentTask {
         }.sorted { $0.0 < $1.0 }
     }
 
-    func section(_ e: Experiment, records rs: [RunRecord], figures: inout [String: String]) -> String {
+    func section(_ e: Experiment, records rs: [RunRecord], figures: inout [String: String], _ w: ReportWords) -> String {
         var md = "| T |" + kinds.map { " \($0.rawValue) ms | \($0.rawValue) MB |" }.joined() + "\n|---|" + String(repeating: "---|---|", count: kinds.count) + "\n"
         for t in lengths {
             md += "| \(t) |"
             for k in kinds {
                 let r = rs.first { $0.parameters["kind"] == k.rawValue && $0.parameters["length"] == "\(t)" }
-                md += " \(r?.timings["forwardBackwardMs"].map(Report.number) ?? "—") | \(r?.timings["peakTensorMB"].map(Report.number) ?? "—") |"
+                md += " \(r?.timings["forwardBackwardMs"].map(w.number) ?? "—") | \(r?.timings["peakTensorMB"].map(w.number) ?? "—") |"
             }
             md += "\n"
         }
-        md += "\nLog-log slopes (least squares on ln y = s·ln T + c):\n\n| kind | time slope, upper half of T | time slope, all T | memory slope, upper half | memory slope, all T |\n|---|---|---|---|---|\n"
+        md += "\n" + w("Log-log slopes (least squares on ln y = s·ln T + c):") + "\n\n| \(w("kind")) | \(w("time slope, upper half of T")) | \(w("time slope, all T")) | \(w("memory slope, upper half")) | \(w("memory slope, all T")) |\n|---|---|---|---|---|\n"
         var time: [String: [(Double, Double)]] = [:], memory: [String: [(Double, Double)]] = [:], dashed = Set<String>()
         for k in kinds.map(\.rawValue) {
             let tp = Self.points(rs, kind: k, measure: "forwardBackwardMs"), mp = Self.points(rs, kind: k, measure: "peakTensorMB")
             let tu = Metric.upperHalfSlope(tp), ta = Metric.logLogFit(tp), mu = Metric.upperHalfSlope(mp), ma = Metric.logLogFit(mp)
-            md += "| \(k) | \(tu.map { Report.number($0.slope) + " (T ≥ \(Int($0.from)))" } ?? "—") | \(ta.map { Report.number($0.slope) } ?? "—") | \(mu.map { Report.number($0.slope) } ?? "—") | \(ma.map { Report.number($0.slope) } ?? "—") |\n"
+            md += "| \(k) | \(tu.map { w.number($0.slope) + " (T ≥ \(Int($0.from)))" } ?? "—") | \(ta.map { w.number($0.slope) } ?? "—") | \(mu.map { w.number($0.slope) } ?? "—") | \(ma.map { w.number($0.slope) } ?? "—") |\n"
             time[k] = tp; memory[k] = mp
             if let tu {
                 let xs = tp.map(\.0).filter { $0 >= tu.from }

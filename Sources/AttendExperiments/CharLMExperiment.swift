@@ -69,16 +69,16 @@ struct CharLMExperiment: ExperimentTask {
         r.timings["tokensPerSecond"] = Double(t.steps * t.batchSize * contextLength) / max(seconds, 1e-9)
     }
 
-    var modelCells: String { DecoderOnlyFamily.modelCells(sweep, vocab: Self.assumedVocab, length: contextLength) }
+    func modelCells(_ w: ReportWords) -> String { DecoderOnlyFamily.modelCells(sweep, vocab: Self.assumedVocab, length: contextLength, w) }
 
-    func dataLine(_ name: String) -> String {
-        "`\(data)` (character vocabulary, 90/10 train/validation split), windows of \(contextLength) characters."
+    func dataLine(_ name: String, _ w: ReportWords) -> String {
+        w.f("`%@` (character vocabulary, 90/10 train/validation split), windows of %@ characters.", data, "\(contextLength)")
     }
 
-    func hyperparameters(_ name: String) -> String { DecoderOnlyFamily.hyperparameters(name, sweep, vocab: Self.assumedVocab, length: contextLength) }
+    func hyperparameters(_ name: String, _ w: ReportWords) -> String { DecoderOnlyFamily.hyperparameters(name, sweep, vocab: Self.assumedVocab, length: contextLength, w) }
 
-    func section(_ e: Experiment, records: [RunRecord], figures: inout [String: String]) -> String {
-        TrainingResults.section(e, records, &figures, curve: "evalLoss", what: "validation loss (nats)",
-                                references: TrainingResults.floors(records, ["unigramNats": "unigram floor", "bigramNats": "bigram floor"]))
+    func section(_ e: Experiment, records: [RunRecord], figures: inout [String: String], _ w: ReportWords) -> String {
+        TrainingResults.section(e, records, &figures, w, curve: "evalLoss", what: "validation loss (nats)",
+                                references: TrainingResults.floors(records, w, ["unigramNats": "unigram floor", "bigramNats": "bigram floor"]))
     }
 }

@@ -16,15 +16,29 @@ public struct Claim: Codable, Equatable, Sendable {
     public var requires: [Check]
     /// Reported under "Additional results" instead of "Results".
     public var additional: Bool
+    /// German title and statement (`--language de`); the paper's words stay as quoted.
+    public var titleDe: String?
+    public var statementDe: String?
+    /// Where the paper says it (section, table or figure), printed with the quote.
+    public var source: String?
 
     public init(from decoder: Decoder) throws {
-        let c = try StrictContainer(decoder, allowed: ["id", "title", "statement", "paper", "checks", "requires", "additional"])
+        let c = try StrictContainer(decoder, allowed: ["id", "title", "statement", "paper", "checks", "requires", "additional",
+                                                       "titleDe", "statementDe", "source"])
         id = try c("id"); title = try c("title"); statement = try c("statement"); paper = try c("paper")
+        titleDe = try c.optional("titleDe"); statementDe = try c.optional("statementDe"); source = try c.optional("source")
         checks = try c("checks")
         if checks.isEmpty { throw c.invalid("checks", "must list at least one check") }
         requires = try c.optional("requires") ?? []
         additional = try c.optional("additional") ?? false
     }
+}
+
+extension Claim {
+    /// The title in `language`.
+    public func title(_ language: Report.Language) -> String { language == .de ? (titleDe ?? title) : title }
+    /// The statement in `language`.
+    public func statement(_ language: Report.Language) -> String { language == .de ? (statementDe ?? statement) : statement }
 }
 
 /// Picks stored runs: those of `experiment` whose parameters equal every entry of `where`, and one measure of them.
@@ -207,9 +221,12 @@ public struct Check: Codable, Equatable, Sendable {
     }
 
     /// "≤ 1.3" or "≥ 10", with the margin.
-    public var thresholdText: String {
-        let t = atMost.map { "≤ \(Report.number($0))" } ?? "≥ \(Report.number(atLeast!))"
-        return margin > 0 ? "\(t) (± \(Report.number(margin)) too close to call)" : t
+    public var thresholdText: String { thresholdText(ReportWords(language: .en)) }
+
+    /// The threshold in the words of a report.
+    public func thresholdText(_ w: ReportWords) -> String {
+        let t = atMost.map { "≤ \(w.number($0))" } ?? "≥ \(w.number(atLeast!))"
+        return margin > 0 ? "\(t) " + w.f("(± %@ too close to call)", w.number(margin)) : t
     }
 }
 

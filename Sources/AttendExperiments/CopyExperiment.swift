@@ -41,19 +41,20 @@ struct CopyExperiment: ExperimentTask {
         r.values["chanceNats"] = log(Double(task.symbols))
     }
 
-    var modelCells: String { DecoderOnlyFamily.modelCells(sweep, vocab: task.vocabSize, length: task.length) }
+    func modelCells(_ w: ReportWords) -> String { DecoderOnlyFamily.modelCells(sweep, vocab: task.vocabSize, length: task.length, w) }
 
-    func dataLine(_ name: String) -> String {
+    func dataLine(_ name: String, _ w: ReportWords) -> String {
         let t = (try? DecoderOnlyFamily.configs(sweep, [:], vocab: task.vocabSize, length: task.length))?.training
-        return "copy task, 1…\(task.maxSymbols) symbols from \(task.symbols), separator, copy (sequence length \(task.length)); fresh random batches each step, \(t?.evalBatches ?? 0) fixed evaluation batches."
+        return w.f("copy task, %@…%@ symbols from %@, separator, copy (sequence length %@); fresh random batches each step, %@ fixed evaluation batches.",
+                   "1", "\(task.maxSymbols)", "\(task.symbols)", "\(task.length)", "\(t?.evalBatches ?? 0)")
     }
 
-    func hyperparameters(_ name: String) -> String {
-        DecoderOnlyFamily.hyperparameters(name, sweep, vocab: task.vocabSize, length: task.length)
+    func hyperparameters(_ name: String, _ w: ReportWords) -> String {
+        DecoderOnlyFamily.hyperparameters(name, sweep, vocab: task.vocabSize, length: task.length, w)
     }
 
-    func section(_ e: Experiment, records: [RunRecord], figures: inout [String: String]) -> String {
-        TrainingResults.section(e, records, &figures, curve: "evalLoss", what: "copy-part loss (nats)",
-                                references: TrainingResults.floors(records, ["chanceNats": "chance (uniform over the symbols)"]))
+    func section(_ e: Experiment, records: [RunRecord], figures: inout [String: String], _ w: ReportWords) -> String {
+        TrainingResults.section(e, records, &figures, w, curve: "evalLoss", what: "copy-part loss (nats)",
+                                references: TrainingResults.floors(records, w, ["chanceNats": "chance (uniform over the symbols)"]))
     }
 }

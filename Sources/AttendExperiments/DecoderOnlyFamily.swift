@@ -45,16 +45,19 @@ enum DecoderOnlyFamily {
                                   evaluations: t.steps / t.evalInterval + 2, evalSequences: t.evalBatches * t.batchSize)
     }
 
-    static func modelCells(_ sweep: Sweep, vocab: Int, length: Int) -> String {
+    static func modelCells(_ sweep: Sweep, vocab: Int, length: Int, _ w: ReportWords) -> String {
         guard let (m, _) = try? configs(sweep, [:], vocab: vocab, length: length) else { return "— | — | — | — | —" }
         let kinds = sweep.kinds.isEmpty ? m.attention.rawValue : sweep.kinds.map(\.rawValue).joined(separator: ", ")
         let blocks = Double(m.numLayers) * Estimator.blockParameters(modelDim: m.modelDim, hiddenDim: m.hiddenDim)
-        return "\(kinds) | \(m.numLayers) | \(m.numHeads) | \(m.modelDim) | \(Report.number(blocks))\(sweep.grid.isEmpty && sweep.variants.isEmpty ? "" : " (base; variants in 2.3)")"
+        return "\(kinds) | \(m.numLayers) | \(m.numHeads) | \(m.modelDim) | \(w.number(blocks))" + (sweep.grid.isEmpty && sweep.variants.isEmpty ? "" : " " + w("(base; variants in 3.3)"))
     }
 
-    static func hyperparameters(_ name: String, _ sweep: Sweep, vocab: Int, length: Int) -> String {
+    static func hyperparameters(_ name: String, _ sweep: Sweep, vocab: Int, length: Int, _ w: ReportWords) -> String {
         guard let (m, h) = try? configs(sweep, [:], vocab: vocab, length: length) else { return "" }
-        return "- **\(name)**: batch \(h.batchSize), \(h.steps) steps, learning rate \(Report.number(Double(h.learningRate))) → \(Report.number(Double(h.learningRate) / 10)) (cosine) after \(h.warmupSteps) warm-up steps, weight decay \(Report.number(Double(h.weightDecay))), clip \(Report.number(Double(h.gradClip))), evaluation every \(h.evalInterval) steps on \(h.evalBatches) batches; AdamW (β = 0.9, 0.99), dropout \(Report.number(Double(m.dropout))), \(m.normPlacement.rawValue)-LayerNorm blocks\(m.tieWeights ? " with tied embeddings" : ""). Runs: \(sweep.axesText()).\n"
+        return "- **\(name)**: " + w.f("batch %@, %@ steps, learning rate %@ → %@ (cosine) after %@ warm-up steps, weight decay %@, clip %@, evaluation every %@ steps on %@ batches; AdamW (β = 0.9, 0.99), dropout %@, %@-LayerNorm blocks%@. Runs: %@.",
+            "\(h.batchSize)", "\(h.steps)", w.number(Double(h.learningRate)), w.number(Double(h.learningRate) / 10), "\(h.warmupSteps)",
+            w.number(Double(h.weightDecay)), w.number(Double(h.gradClip)), "\(h.evalInterval)", "\(h.evalBatches)", w.number(Double(m.dropout)),
+            m.normPlacement.rawValue, m.tieWeights ? w(" with tied embeddings") : "", sweep.axesText(w)) + "\n"
     }
 
     /// Loss curves and throughput of a finished run into its record.

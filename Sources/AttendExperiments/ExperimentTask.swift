@@ -27,19 +27,19 @@ protocol ExperimentTask: Sendable {
     /// Runs one run, filling its record's values, curves and timings.
     func execute(_ run: RunSpec, in context: RunContext, record: inout RunRecord) throws
     /// The report's model table cells after the experiment and task: attention | layers | heads | width | parameters.
-    var modelCells: String { get }
+    func modelCells(_ w: ReportWords) -> String
     /// The report's data line for experiment `name`.
-    func dataLine(_ name: String) -> String
+    func dataLine(_ name: String, _ w: ReportWords) -> String
     /// The report's hyperparameter lines for experiment `name` (empty for untrained tasks).
-    func hyperparameters(_ name: String) -> String
+    func hyperparameters(_ name: String, _ w: ReportWords) -> String
     /// The report's results for this experiment from its stored records.
-    func section(_ e: Experiment, records: [RunRecord], figures: inout [String: String]) -> String
+    func section(_ e: Experiment, records: [RunRecord], figures: inout [String: String], _ w: ReportWords) -> String
 }
 
 extension ExperimentTask {
     static var measuresSpeed: Bool { false }
     func definition(of parameters: [String: String]) -> JSONValue { .null }
-    func hyperparameters(_ name: String) -> String { "" }
+    func hyperparameters(_ name: String, _ w: ReportWords) -> String { "" }
 }
 
 /// The registered experiment tasks: one line per task.

@@ -140,26 +140,27 @@ struct GenerationExperiment: ExperimentTask {
         }
     }
 
-    var modelCells: String {
-        "\(variants.map { "\($0.kind.rawValue) (\($0.cache.rawValue))" }.joined(separator: ", ")) | \(model.numLayers) | \(model.numHeads) | \(model.modelDim) | \(Report.number(Double(model.numLayers) * blockParameters))"
+    func modelCells(_ w: ReportWords) -> String {
+        "\(variants.map { "\($0.kind.rawValue) (\($0.cache.rawValue))" }.joined(separator: ", ")) | \(model.numLayers) | \(model.numHeads) | \(model.modelDim) | \(w.number(Double(model.numLayers) * blockParameters))"
     }
 
-    func dataLine(_ name: String) -> String {
-        "random weights (seed 2), vocabulary \(Self.vocab) (pixel values), greedy decoding; \(tokens.map(String.init).joined(separator: " and ")) tokens per sequence, batch \(batches.map(String.init).joined(separator: " and "))."
+    func dataLine(_ name: String, _ w: ReportWords) -> String {
+        w.f("random weights (seed 2), vocabulary %@ (pixel values), greedy decoding; %@ tokens per sequence, batch %@.", "\(Self.vocab)",
+            tokens.map(String.init).joined(separator: ", "), batches.map(String.init).joined(separator: ", "))
     }
 
-    func section(_ e: Experiment, records rs: [RunRecord], figures: inout [String: String]) -> String {
+    func section(_ e: Experiment, records rs: [RunRecord], figures: inout [String: String], _ w: ReportWords) -> String {
         func capabilities(_ r: RunRecord) -> AttentionCapabilities? { AttentionKind(rawValue: r.parameters["kind"] ?? "")?.capabilities }
         func label(_ r: RunRecord) -> String { "\(r.parameters["kind"] ?? "?") (\(r.parameters["cache"] == "recompute" ? "no cache, recompute" : capabilities(r)?.stateName ?? "?"))" }
-        var md = "| variant | tokens | batch | total s | ms/token step | tokens/s | sequences/s | per-token cost, last ÷ first quarter (medians) | time ÷ linear (recurrent) time |\n|---|---|---|---|---|---|---|---|---|\n"
+        var md = "| \(w("variant")) | \(w("tokens")) | \(w("batch")) | \(w("total s")) | \(w("ms/token step")) | \(w("tokens/s")) | \(w("sequences/s")) | \(w("per-token cost, last ÷ first quarter (medians)")) | \(w("time ÷ linear (recurrent) time")) |\n|---|---|---|---|---|---|---|---|---|\n"
         for n in tokens {
             for b in batches {
                 let group = rs.filter { $0.parameters["tokens"] == "\(n)" && $0.parameters["batch"] == "\(b)" }
                 let linear = group.first { capabilities($0)?.fixedSizeState == true && $0.parameters["cache"] == "state" }?.timings["totalSeconds"]
                 for r in group {
                     let total = r.timings["totalSeconds"] ?? .nan
-                    let est = r.parameters["cache"] == "recompute" ? " (estimated from \(measuredPrefixes) measured prefixes)" : ""
-                    md += "| \(label(r))\(est) | \(n) | \(b) | \(Report.number(total)) | \(Report.number(r.timings["msPerToken"] ?? .nan)) | \(Report.number(r.timings["tokensPerSecond"] ?? .nan)) | \(Report.number(r.timings["sequencesPerSecond"] ?? .nan)) | \(r.parameters["cache"] == "state" ? Report.number(r.timings["lastOverEarlyCost"] ?? .nan) : "—") | \(linear.map { Report.number(total / $0) + "×" } ?? "—") |\n"
+                    let est = r.parameters["cache"] == "recompute" ? " " + w.f("(estimated from %@ measured prefixes)", "\(measuredPrefixes)") : ""
+                    md += "| \(label(r))\(est) | \(n) | \(b) | \(w.number(total)) | \(w.number(r.timings["msPerToken"] ?? .nan)) | \(w.number(r.timings["tokensPerSecond"] ?? .nan)) | \(w.number(r.timings["sequencesPerSecond"] ?? .nan)) | \(r.parameters["cache"] == "state" ? w.number(r.timings["lastOverEarlyCost"] ?? .nan) : "—") | \(linear.map { w.number(total / $0) + "×" } ?? "—") |\n"
                 }
             }
         }

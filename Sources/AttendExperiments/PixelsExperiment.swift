@@ -69,17 +69,17 @@ struct PixelsExperiment: ExperimentTask {
         r.values["bigramBitsPerDim"] = NGramFloor(order: 2, vocabSize: PixelImages.levels, sequences: trainSequences).crossEntropy(testSequences) / M_LN2
     }
 
-    var modelCells: String { DecoderOnlyFamily.modelCells(sweep, vocab: Self.vocab, length: Self.length) }
+    func modelCells(_ w: ReportWords) -> String { DecoderOnlyFamily.modelCells(sweep, vocab: Self.vocab, length: Self.length, w) }
 
-    func dataLine(_ name: String) -> String {
-        "`\(data)` — MNIST 14×14, 16 grey levels, 196 pixels per image in raster order; 6,000 training images, evaluation on the first \(testImages) test images."
+    func dataLine(_ name: String, _ w: ReportWords) -> String {
+        w.f("`%@` — MNIST 14×14, 16 grey levels, 196 pixels per image in raster order; 6,000 training images, evaluation on the first %@ test images.", data, "\(testImages)")
     }
 
-    func hyperparameters(_ name: String) -> String { DecoderOnlyFamily.hyperparameters(name, sweep, vocab: Self.vocab, length: Self.length) }
+    func hyperparameters(_ name: String, _ w: ReportWords) -> String { DecoderOnlyFamily.hyperparameters(name, sweep, vocab: Self.vocab, length: Self.length, w) }
 
-    func section(_ e: Experiment, records: [RunRecord], figures: inout [String: String]) -> String {
-        TrainingResults.section(e, records, &figures, curve: "evalBitsPerDim", what: "bits/dim (evaluation images)",
+    func section(_ e: Experiment, records: [RunRecord], figures: inout [String: String], _ w: ReportWords) -> String {
+        TrainingResults.section(e, records, &figures, w, curve: "evalBitsPerDim", what: "bits/dim (evaluation images)",
                                     extra: ("test bits/dim", "testBitsPerDim"),
-                                    references: TrainingResults.floors(records, ["unigramBitsPerDim": "unigram floor", "bigramBitsPerDim": "previous-pixel floor"]))
+                                    references: TrainingResults.floors(records, w, ["unigramBitsPerDim": "unigram floor", "bigramBitsPerDim": "previous-pixel floor"]))
     }
 }

@@ -13,7 +13,7 @@ public enum Replication {
     /// (with `dryRun`, only prints and stores the forecast).
     @discardableResult
     public static func replicate(study name: String, scale: Scale, root: URL, out: URL? = nil, shard: (index: Int, count: Int)? = nil,
-                                 language: Report.Language = .en, dryRun: Bool = false,
+                                 language: Report.Language? = nil, dryRun: Bool = false,
                                  log: @escaping (String) -> Void = { _ in }) throws -> (Runner.Summary, URL) {
         let folder = root.appendingPathComponent("Experiments").appendingPathComponent(name)
         guard FileManager.default.fileExists(atPath: folder.path) else {
@@ -27,16 +27,27 @@ public enum Replication {
         runner.dryRun = dryRun
         let summary = try runner.run()
         if dryRun { return (summary, target) }
-        try Report(study: study, records: try store.records(), language: language).write(to: target)
-        log("wrote \(target.path)/report.md")
+        for written in try writeReports(study: study, records: try store.records(), language: language, folder: target) {
+            log("wrote \(written.path)")
+        }
         return (summary, target)
     }
 
     /// Rewrites the report in `folder` from its stored results; with `merge`, first combines those
-    /// results folders (shards) into `folder`.
-    public static func report(folder: URL, merge: [URL] = [], language: Report.Language = .en) throws {
+    /// results folders (shards) into `folder`. Writes `report.md` and `report.de.md`, or the one `language` names.
+    @discardableResult
+    public static func report(folder: URL, merge: [URL] = [], language: Report.Language? = nil) throws -> [URL] {
         let store = ResultsStore(folder: folder)
         let study = merge.isEmpty ? try store.loadStudy() : try store.merge(merge)
-        try Report(study: study, records: try store.records(), language: language).write(to: folder)
+        return try writeReports(study: study, records: try store.records(), language: language, folder: folder)
+    }
+
+    /// Writes the report in `language`, or in every language when nil; returns the files written.
+    static func writeReports(study: Study, records: [RunRecord], language: Report.Language?, folder: URL) throws -> [URL] {
+        try (language.map { [$0] } ?? Report.Language.allCases).map { l in
+            let report = Report(study: study, records: records, language: l)
+            try report.write(to: folder)
+            return folder.appendingPathComponent(report.fileName)
+        }
     }
 }

@@ -7,6 +7,9 @@ public struct ReportWords: Sendable {
     /// The report's language.
     public var language: Report.Language
 
+    /// The words of a report in `language`.
+    public init(language: Report.Language) { self.language = language }
+
     /// The phrase in the report's language (English when no translation exists; `missing` lists those).
     public func callAsFunction(_ english: String) -> String {
         language == .de ? (Self.german[english] ?? english) : english

@@ -49,6 +49,8 @@ public struct RunRecord: Codable, Equatable, Sendable {
     public var machine: String
     /// ISO 8601 time the run finished.
     public var finishedAt: String
+    /// The git commit of the code that ran it (nil in records written before this field, or outside a checkout).
+    public var commit: String?
 
     /// A record with every field given.
     public init(id: String, experiment: String, task: String, parameters: [String: String], fingerprint: String,

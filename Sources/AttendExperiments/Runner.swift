@@ -156,6 +156,7 @@ public struct Runner {
         record.wallSeconds = Date().timeIntervalSince(start)
         record.peakResidentBytes = Double(ResourceUsage.peakResidentBytes() ?? 0)
         record.finishedAt = ISO8601DateFormatter().string(from: Date())
+        record.commit = SourceVersion.commit(root: root)
         BufferPool.shared.drain()
         return record
     }

@@ -94,23 +94,29 @@ struct Seq2SeqExperiment: ExperimentTask {
         r.timings["tokensPerSecond"] = Double(trainer.tokensProcessed) / max(seconds, 1e-9)
     }
 
-    var modelCells: String {
+    func modelCells(_ w: ReportWords) -> String {
         guard let (m, _) = try? configs([:]) else { return "— | — | — | — | —" }
         let p = Self.parameters(m)
-        return "encoder \(m.encoderAttention.rawValue), decoder \(m.decoderAttention.rawValue), cross \(m.crossAttention.rawValue) | \(m.numEncoderLayers)+\(m.numDecoderLayers) | \(m.numHeads) | \(m.modelDim) | \(Report.number(p.encoder + p.decoder))\(sweep.grid.isEmpty && sweep.variants.isEmpty ? "" : " (base; variants in 2.3)")"
+        return w.f("encoder %@, decoder %@, cross %@", m.encoderAttention.rawValue, m.decoderAttention.rawValue, m.crossAttention.rawValue)
+            + " | \(m.numEncoderLayers)+\(m.numDecoderLayers) | \(m.numHeads) | \(m.modelDim) | \(w.number(p.encoder + p.decoder))"
+            + (sweep.grid.isEmpty && sweep.variants.isEmpty ? "" : " " + w("(base; variants in 3.3)"))
     }
 
-    func dataLine(_ name: String) -> String {
-        "synthetic `\(problem.rawValue)` of 1…\(maxDigits) digits: \(examples) training examples drawn from each run's seed, \(validationExamples) validation examples from a fixed seed (\(Self.validationSeed)) shared by every run."
+    func dataLine(_ name: String, _ w: ReportWords) -> String {
+        w.f("synthetic `%@` of 1…%@ digits: %@ training examples drawn from each run's seed, %@ validation examples from a fixed seed (%@) shared by every run.",
+            problem.rawValue, "\(maxDigits)", "\(examples)", "\(validationExamples)", "\(Self.validationSeed)")
     }
 
-    func hyperparameters(_ name: String) -> String {
+    func hyperparameters(_ name: String, _ w: ReportWords) -> String {
         guard let (m, t) = try? configs([:]) else { return "" }
-        return "- **\(name)**: batches of \(t.batchTokens) padded tokens, \(t.maxSteps) steps, Noam schedule (warm-up \(t.warmupSteps), scale \(Report.number(Double(t.learningRateScale)))), Adam (β = \(Report.number(Double(t.beta1))), \(Report.number(Double(t.beta2))), ε = \(t.epsilon)), label smoothing \(Report.number(Double(t.labelSmoothing))), clip \(Report.number(Double(t.gradClip))), dropout \(Report.number(Double(m.dropout))), \(m.normPlacement.rawValue)-LayerNorm, evaluation every \(t.evalInterval) steps. Runs: \(sweep.axesText()).\n"
+        return "- **\(name)**: " + w.f("batches of %@ padded tokens, %@ steps, Noam schedule (warm-up %@, scale %@), Adam (β = %@, %@, ε = %@), label smoothing %@, clip %@, dropout %@, %@-LayerNorm, evaluation every %@ steps. Runs: %@.",
+            "\(t.batchTokens)", "\(t.maxSteps)", "\(t.warmupSteps)", w.number(Double(t.learningRateScale)), w.number(Double(t.beta1)), w.number(Double(t.beta2)),
+            "\(t.epsilon)", w.number(Double(t.labelSmoothing)), w.number(Double(t.gradClip)), w.number(Double(m.dropout)), m.normPlacement.rawValue,
+            "\(t.evalInterval)", sweep.axesText(w)) + "\n"
     }
 
-    func section(_ e: Experiment, records: [RunRecord], figures: inout [String: String]) -> String {
-        TrainingResults.section(e, records, &figures, curve: "evalLoss", what: "validation cross-entropy (nats)",
+    func section(_ e: Experiment, records: [RunRecord], figures: inout [String: String], _ w: ReportWords) -> String {
+        TrainingResults.section(e, records, &figures, w, curve: "evalLoss", what: "validation cross-entropy (nats)",
                                     extra: ("greedy exact match", "exactMatch"))
     }
 }

@@ -25,8 +25,15 @@ public struct Study: Codable, Equatable, Sendable {
     public var experiments: [Experiment]
 
     /// The prose keys a study may fill in.
-    public static let textKeys = ["scope", "model", "data", "hyperparameters", "implementation", "setup",
-                                  "additional", "easy", "hard", "recommendations", "authors"]
+    public static let textKeys = ["introduction", "scope", "model", "data", "hyperparameters", "implementation", "setup",
+                                  "results", "additional", "discussion", "easy", "hard", "recommendations", "authors"]
+    /// The same prose in German (`textDe`, same keys), for `--language de`.
+    public var textDe: [String: String]?
+
+    /// The prose of section `key` in `language` (German falls back to English where a study lacks it).
+    public func text(_ key: String, _ language: Report.Language) -> String? {
+        language == .de ? (textDe?[key] ?? text[key]) : text[key]
+    }
 
     /// The paper a study replicates.
     public struct Paper: Codable, Equatable, Sendable {
@@ -47,8 +54,9 @@ public struct Study: Codable, Equatable, Sendable {
         let scaleFile = folder.appendingPathComponent("\(scale.rawValue).json")
         let header: StudyFile = try decode(StudyFile.self, from: studyFile)
         let plan: ScaleFile = try decode(ScaleFile.self, from: scaleFile)
-        let study = Study(name: header.name, title: header.title, paper: header.paper, claims: header.claims,
+        var study = Study(name: header.name, title: header.title, paper: header.paper, claims: header.claims,
                           text: header.text, scale: scale, experiments: plan.experiments)
+        study.textDe = header.textDe.isEmpty ? nil : header.textDe
         do { try study.checkReferences() } catch let e as SpecError { throw SpecError(file: scaleFile.path, field: e.field, message: e.message) }
         return study
     }
@@ -100,16 +108,20 @@ struct StudyFile: Decodable {
     var paper: Study.Paper
     var claims: [Claim]
     var text: [String: String]
+    var textDe: [String: String]
 
     init(from decoder: Decoder) throws {
-        let c = try StrictContainer(decoder, allowed: ["name", "title", "paper", "claims", "text"])
+        let c = try StrictContainer(decoder, allowed: ["name", "title", "paper", "claims", "text", "textDe"])
         name = try c("name")
         title = try c("title")
         paper = try c("paper")
         claims = try c("claims")
         text = try c.optional("text") ?? [:]
-        for key in text.keys where !Study.textKeys.contains(key) {
-            throw c.invalid("text", "unknown section '\(key)'; allowed: \(Study.textKeys.joined(separator: ", "))")
+        textDe = try c.optional("textDe") ?? [:]
+        for (field, prose) in [("text", text), ("textDe", textDe)] {
+            for key in prose.keys.sorted() where !Study.textKeys.contains(key) {
+                throw c.invalid(field, "unknown section '\(key)'; allowed: \(Study.textKeys.joined(separator: ", "))")
+            }
         }
         if claims.isEmpty { throw c.invalid("claims", "must list at least one claim") }
     }

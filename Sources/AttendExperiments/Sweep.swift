@@ -205,12 +205,12 @@ struct Sweep: Equatable, Sendable {
     }
 
     /// A Markdown description of the axes (for the report's hyperparameter section).
-    func axesText() -> String {
+    func axesText(_ w: ReportWords) -> String {
         var parts: [String] = []
-        if !kinds.isEmpty { parts.append("attention kinds " + kinds.map { "`\($0.rawValue)`" }.joined(separator: ", ")) }
+        if !kinds.isEmpty { parts.append(w.f("attention kinds %@", kinds.map { "`\($0.rawValue)`" }.joined(separator: ", "))) }
         for axis in grid { parts.append("`\(axis.path)` ∈ {\(axis.values.map(\.description).joined(separator: ", "))}") }
-        for v in variants { parts.append("variant `\(v.name)`: `\(v.patch.description)`") }
-        parts.append("seeds \(seeds.map(String.init).joined(separator: ", "))")
+        for v in variants { parts.append(w.f("variant `%@`: `%@`", v.name, v.patch.description)) }
+        parts.append(w.f("seeds %@", seeds.map(String.init).joined(separator: ", ")))
         return parts.joined(separator: "; ")
     }
 }

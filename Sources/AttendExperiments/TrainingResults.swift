@@ -3,24 +3,24 @@ import Foundation
 /// The results part of a training experiment's report section, shared by the training tasks.
 enum TrainingResults {
     /// Reference lines for the data's controls stored with the runs (value key → label), from the first run that has each.
-    static func floors(_ records: [RunRecord], _ keys: [String: String]) -> [SVGPlot.Reference] {
+    static func floors(_ records: [RunRecord], _ w: ReportWords, _ keys: [String: String]) -> [SVGPlot.Reference] {
         keys.keys.sorted().compactMap { key in
-            records.lazy.compactMap { $0.values[key] }.first.map { SVGPlot.Reference("\(keys[key]!) \(Report.number($0))", $0) }
+            records.lazy.compactMap { $0.values[key] }.first.map { SVGPlot.Reference("\(w(keys[key]!)) \(w.number($0))", $0) }
         }
     }
 
     /// The results table, loss curves and per-variant bars of a training experiment.
     /// `extra` is an optional second value per run (name, values key), e.g. test bits/dim.
-    static func section(_ e: Experiment, _ rs: [RunRecord], _ figures: inout [String: String], curve: String, what: String,
+    static func section(_ e: Experiment, _ rs: [RunRecord], _ figures: inout [String: String], _ w: ReportWords, curve: String, what: String,
                         extra: (name: String, key: String)? = nil, references: [SVGPlot.Reference] = []) -> String {
-        var md = "| variant | seed | final eval loss (nats) |\(extra.map { " \($0.name) |" } ?? "") train tokens/s |\n|---|---|---|\(extra == nil ? "" : "---|")---|\n"
+        var md = "| \(w("variant")) | \(w("seed")) | \(w("final eval loss (nats)")) |\(extra.map { " \(w($0.name)) |" } ?? "") \(w("train tokens/s")) |\n|---|---|---|\(extra == nil ? "" : "---|")---|\n"
         var curves: [String: [(Double, Double)]] = [:]
         let seeds = Set(rs.compactMap { $0.parameters["seed"] })
         var labels: [String] = []
         for r in rs {
             let label = Sweep.label(r.parameters), s = r.parameters["seed"] ?? "?"
             if !labels.contains(label) { labels.append(label) }
-            md += "| \(label) | \(s) | \(Report.number(r.values["finalEvalLoss"] ?? .nan)) |\(extra.map { " \(Report.number(r.values[$0.key] ?? .nan)) |" } ?? "") \(Report.number(r.timings["tokensPerSecond"] ?? .nan)) |\n"
+            md += "| \(label) | \(s) | \(w.number(r.values["finalEvalLoss"] ?? .nan)) |\(extra.map { " \(w.number(r.values[$0.key] ?? .nan)) |" } ?? "") \(w.number(r.timings["tokensPerSecond"] ?? .nan)) |\n"
             curves[seeds.count > 1 ? "\(label) seed \(s)" : label] = (r.curves[curve] ?? []).map { ($0[0], $0[1]) }
         }
         let curveName = "\(e.name)-loss.svg"
@@ -37,7 +37,7 @@ enum TrainingResults {
         figures[speedName] = SVGPlot.dots(labels.map { l in (l, interval(l) { $0.timings["tokensPerSecond"] }) },
                                           title: "\(e.name): training throughput", xLabel: "tokens/s")
         if !references.isEmpty {
-            md += "\nControls computed from the data (models that use no context, or only the previous token): " + references.map(\.label).joined(separator: ", ") + ".\n"
+            md += "\n" + w.f("Controls computed from the data (models that use no context, or only the previous token): %@.", references.map(\.label).joined(separator: ", ")) + "\n"
         }
         md += "\n![loss curves](\(curveName))\n![final](\(barName))\n![speed](\(speedName))\n\n"
         return md

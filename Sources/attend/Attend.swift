@@ -7,6 +7,7 @@ struct AttendCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "attend",
         abstract: "Build, train, sample and benchmark attention-based sequence models on the CPU, and replicate papers' claims.",
+        version: SourceVersion.release,
         subcommands: [Train.self, GlossaryCommand.self, Generate.self, Translate.self, BLEUCommand.self, Average.self, Bench.self, Replicate.self, ReportCommand.self])
 }
 

@@ -23,7 +23,7 @@ struct Replicate: ParsableCommand {
     @Option(help: "tiny (seconds, tests), quick (≤ 10 min in release) or full (the report's scale; hours).") var scale: Scale = .quick
     @Option(help: "Results and report folder (default reports/<study> for full, reports/<study>-<scale> otherwise).") var out: String?
     @Option(help: "Run only shard i of n (e.g. 0/2), for batch schedulers such as Slurm job arrays.") var shard: String?
-    @Option(help: "Report headings: en or de.") var language: Report.Language = .en
+    @Option(help: "Write only this report: en (report.md) or de (report.de.md); default both.") var language: Report.Language?
     @Flag(help: "Only print and store (plan.json) the time/memory forecast of the missing runs; run nothing.") var dryRun = false
 
     func run() throws {
@@ -46,15 +46,16 @@ struct ReportCommand: ParsableCommand {
 
     @Argument(help: "Results folder, or a study name (then reports/<study>).") var target: String
     @Option(parsing: .upToNextOption, help: "Results folders of shards to merge into the target folder.") var merge: [String] = []
-    @Option(help: "Report headings: en or de.") var language: Report.Language = .en
+    @Option(help: "Write only this report: en (report.md) or de (report.de.md); default both.") var language: Report.Language?
 
     func run() throws {
         try reportingErrors {
             var folder = URL(fileURLWithPath: target)
             let isFolder = FileManager.default.fileExists(atPath: folder.appendingPathComponent("study.json").path) || !merge.isEmpty
             if !isFolder && !target.contains("/") { folder = URL(fileURLWithPath: "reports").appendingPathComponent(target) }
-            try Replication.report(folder: folder, merge: merge.map { URL(fileURLWithPath: $0) }, language: language)
-            print("wrote \(folder.path)/report.md")
+            for file in try Replication.report(folder: folder, merge: merge.map { URL(fileURLWithPath: $0) }, language: language) {
+                print("wrote \(file.path)")
+            }
         }
     }
 }

@@ -30,15 +30,16 @@ struct ReplicationTests {
         let records = try ResultsStore(folder: folder).records()
         #expect(records.count == study.runs.count)
         let md = try String(contentsOf: folder.appendingPathComponent("report.md"), encoding: .utf8)
-        for heading in ["## 1. Scope and claims", "## 2. Methods", "### 2.1 Model", "### 2.2 Data", "### 2.3 Hyperparameters",
-                        "### 2.4 Implementation", "### 2.5 Experimental setup", "### 2.6 Computational resources (estimated vs. measured)",
-                        "## 3. Results", "## 4. Additional results", "## 5. Discussion", "### 5.1 What was easy",
-                        "### 5.2 What was difficult", "### 5.3 Recommendations", "### 5.4 Communication with the authors"] {
+        for heading in ["## 1. Introduction", "## 2. Scope of the replication", "## 3. Methods", "### 3.1 Model description", "### 3.2 Data description",
+                        "### 3.3 Hyperparameters", "### 3.4 Implementation", "### 3.5 Experimental setup",
+                        "### 3.6 Computational resources (estimated vs. measured)", "## 4. Results", "### 4.0 Overview",
+                        "Additional results not in the original paper", "## 5. Discussion", "**Overall judgement**", "### 5.1 What was easy",
+                        "### 5.2 What was difficult", "### 5.3 Recommendations for reproducibility", "## 6. Communication with the authors"] {
             #expect(md.contains(heading), "missing \(heading)")
         }
         for claim in study.claims {
             let verdict = Verdict.decide(claim, records: records)
-            #expect(md.contains("### Claim \(claim.id): \(claim.title) — **\(verdict.rawValue)**"))
+            #expect(md.contains("Claim \(claim.id): \(claim.title) — **\(verdict.rawValue)**"))
         }
         #expect(md.contains("0.621") && md.contains("317×"))  // the paper's numbers are quoted
         let svgs = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".svg") }
@@ -53,15 +54,25 @@ struct ReplicationTests {
         #expect(try String(contentsOf: folder.appendingPathComponent("report.md"), encoding: .utf8) == md)
     }
 
-    @Test("--language de writes the template's German headings")
+    @Test("report.de.md follows the German template: its headings, and no English phrase of the report machinery")
     func germanReport() throws {
         let folder = try copyFolder(TinyRun.folder, "de")
         try Replication.report(folder: folder, language: .de)
-        let md = try String(contentsOf: folder.appendingPathComponent("report.md"), encoding: .utf8)
-        for heading in ["Umfang und Behauptungen", "Methoden", "Modell", "Daten", "Hyperparameter", "Implementierung", "Versuchsaufbau",
-                        "Rechenressourcen (geschätzt vs. gemessen)", "Ergebnisse", "Zusätzliche Ergebnisse", "Diskussion",
-                        "Was einfach war", "Was schwierig war", "Empfehlungen", "Kommunikation mit den Autoren"] {
+        let md = try String(contentsOf: folder.appendingPathComponent("report.de.md"), encoding: .utf8)
+        for heading in ["## 1. Einleitung", "## 2. Umfang der Replikation", "## 3. Methoden", "### 3.1 Modellbeschreibung", "### 3.2 Datenbeschreibung",
+                        "### 3.3 Hyperparameter", "### 3.4 Implementierung", "### 3.5 Aufbau der Experimente",
+                        "### 3.6 Ressourcen für Berechnungen (geschätzt und gemessen)", "## 4. Ergebnisse", "### 4.0 Überblick",
+                        "Zusätzliche Ergebnisse, die nicht im Originalartikel enthalten waren", "## 5. Diskussion", "**Gesamturteil**",
+                        "### 5.1 Was war einfach?", "### 5.2 Was war schwer?", "### 5.3 Empfehlungen für die Replizierbarkeit / Reproduzierbarkeit",
+                        "## 6. Kommunikation mit den Autoren"] {
             #expect(md.contains(heading), "missing \(heading)")
+        }
+        // Every phrase the machinery writes has its German form: no English one is left (long ones, which
+        // cannot occur in German prose by chance; format phrases up to their first value).
+        for phrase in ReportWords.phrases {
+            let head = String(phrase.prefix { $0 != "%" }).trimmingCharacters(in: .whitespaces)
+            guard head.count >= 24, ReportWords(language: .de)(phrase) != phrase else { continue }
+            #expect(!md.contains(head), "untranslated: \(head)")
         }
     }
 
