@@ -8,26 +8,33 @@ import Foundation
 public enum AttentionTiming {
     /// Best forward+backward time (ms) of one causal attention call on [batch, heads, length, headDim]
     /// tensors, and the peak tensor memory (bytes) it holds (BufferPool's live peak on the first call).
+    /// `materialized` times softmax attention that materialises the T×T probabilities
+    /// (`Tensor.scaledDotProductAttention`, the textbook form) instead of the kind's mechanism.
     public static func forwardBackward(kind: AttentionKind, batch: Int = 1, heads: Int = 8, length t: Int, headDim: Int = 64,
-                                       repeats: Int? = nil) -> (milliseconds: Double, peakTensorBytes: Double) {
+                                       repeats: Int? = nil, materialized: Bool = false) -> (milliseconds: Double, peakTensorBytes: Double) {
+        precondition(!materialized || kind == .softmax, "only softmax attention has a materialising form")
         var rng = RandomGenerator(seed: 1)
         let shape = [batch, heads, t, headDim]
         let q = Tensor.normal(shape, rng: &rng, requiresGrad: true), k = Tensor.normal(shape, rng: &rng, requiresGrad: true)
         let v = Tensor.normal(shape, rng: &rng, requiresGrad: true)
         let seed = Tensor(repeating: 1, shape: shape)
         let mechanism = AttentionSpec(kind: kind).makeMechanism()
+        func attend() -> Tensor {
+            materialized ? Tensor.scaledDotProductAttention(queries: q, keys: k, values: v, mask: .causal)
+                         : mechanism.callAsFunction(queries: q, keys: k, values: v, mask: .causal)
+        }
         // First call: fresh buffers, so the pool's peak counts exactly what forward+backward holds.
         BufferPool.shared.drain()
         let base = BufferPool.shared.liveBytes
         BufferPool.shared.resetPeak()
-        mechanism.callAsFunction(queries: q, keys: k, values: v, mask: .causal).backward(seed: seed)
+        attend().backward(seed: seed)
         let peak = BufferPool.shared.peakLiveBytes - base
         for x in [q, k, v] { x.grad = nil }
         // Timed calls reuse the pooled buffers, as every training step after the first does.
         var best = Double.infinity
         for _ in 0..<(repeats ?? (t >= 8192 ? 2 : 3)) {
             let start = DispatchTime.now().uptimeNanoseconds
-            mechanism.callAsFunction(queries: q, keys: k, values: v, mask: .causal).backward(seed: seed)
+            attend().backward(seed: seed)
             best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-6)
             for x in [q, k, v] { x.grad = nil }
         }

@@ -41,3 +41,21 @@ struct EstimatorTests {
         #expect(abs(bytes(.softmax, 1024) - bytes(.softmax, 64) - table - cache) < 1)
     }
 }
+
+@Suite("The materialising softmax reference of attention-scaling")
+struct MaterializedAttentionTests {
+    @Test("materializedLengths adds softmax runs marked materialized; their memory grows with T², the fused kernel's with T")
+    func memoryGrowth() throws {
+        let e = try #require(try Study.decodeScaleFile(#"{"experiments": [{"name": "s", "task": "attention-scaling", "kinds": ["softmax", "linear"], "lengths": [128, 512], "materializedLengths": [128, 512], "heads": 2, "headDim": 16}]}"#, file: "t.json").first)
+        let runs = e.runs()
+        #expect(runs.count == 6)
+        #expect(runs.filter { $0.parameters["implementation"] == "materialized" }.map(\.kind) == [.softmax, .softmax])
+        #expect(runs.filter { $0.parameters["implementation"] == "fused" }.count == 4)
+        func memory(_ materialized: Bool, _ t: Int) -> Double {
+            AttentionTiming.forwardBackward(kind: .softmax, batch: 1, heads: 2, length: t, headDim: 16, repeats: 1, materialized: materialized).peakTensorBytes
+        }
+        // ×4 in length: ×16 for the T×T probabilities and their gradient (less the O(T) tensors), ×4 fused.
+        #expect(memory(true, 512) / memory(true, 128) > 10)
+        #expect(memory(false, 512) / memory(false, 128) < 5)
+    }
+}
