@@ -197,6 +197,27 @@ struct TrainingLoopTests {
         try expectExactResume("char-lm", steps: 8) { try LanguageModelTask(config: config, dataset: dataset) }
     }
 
+    @Test("a character-LM checkpoint in the layout written before the one loop (no elapsedSeconds) resumes bit-exactly")
+    func oldLayoutResumes() throws {
+        let dataset = try TextDataset(text: shortText)
+        let config = tinyConfig(vocab: dataset.tokenizer.vocabSize, steps: 8)
+        let whole = try Trainer(config: config, dataset: dataset, run: nil)
+        try whole.run()
+        let run = temporaryFolder("old-layout")
+        let first = try Trainer(config: config, dataset: dataset, run: run)
+        try first.run(stopAfter: 4)
+        let state = try Checkpoint.resolve(run.path).appendingPathComponent("state.json")
+        let lines = try String(contentsOf: state, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.contains { $0.contains("\"elapsedSeconds\"") })
+        try Data(lines.filter { !$0.contains("\"elapsedSeconds\"") }.joined(separator: "\n").utf8).write(to: state)
+        #expect(try Checkpoint.loadState(try Checkpoint.resolve(run.path)).elapsedSeconds == nil)
+        let second = try Trainer(config: config, dataset: dataset, run: run, resume: true)
+        #expect(second.step == 4)
+        try second.run()
+        #expect((first.losses + second.losses).map(\.bitPattern) == whole.losses.map(\.bitPattern))
+        #expect(weightBits(second.model) == weightBits(whole.model))
+    }
+
     @Test("resume is bit-exact for translation (a tiny BPE corpus)")
     func translation() throws {
         let english = ["the cat sleeps", "the dog runs", "a cat runs", "the bird sings", "a dog sleeps", "the cat sings"]
