@@ -51,6 +51,7 @@ final class MemoryRegressionTask: TrainingTask {
     let maxSteps: Int
     let learningRate: Float
     var poisonedStep: Int?
+    var timeLimitSeconds: Double?
     var drawn = 0
 
     init(maxSteps: Int, learningRate: Float = 3e-3) {
@@ -59,7 +60,7 @@ final class MemoryRegressionTask: TrainingTask {
     }
 
     var settings: LoopSettings {
-        LoopSettings(maxSteps: maxSteps, evalInterval: 3, checkpointInterval: 100, gradClip: 1, seed: 5)
+        LoopSettings(maxSteps: maxSteps, evalInterval: 3, checkpointInterval: 100, gradClip: 1, seed: 5, timeLimitSeconds: timeLimitSeconds)
     }
 
     func makeModel(rng: inout RandomGenerator) throws -> SequenceRegressor { SequenceRegressor(modelDim: modelDim, rng: &rng) }
@@ -299,6 +300,30 @@ struct TrainingLoopTests {
         #expect(loop.model.namedParameters().allSatisfy { $0.tensor.grad == nil }, "gradients are cleared")
         // The next (finite) batch trains on as usual.
         #expect(try loop.trainStep().isFinite)
+    }
+
+    @Test("the time budget stops the loop, which evaluates and checkpoints where it stopped; it counts across resumptions")
+    func timeBudget() throws {
+        let task = MemoryRegressionTask(maxSteps: 100)
+        task.timeLimitSeconds = 1e-9  // spent by the first step
+        let run = temporaryFolder("loop-budget")
+        let loop = try TrainingLoop(task: task, run: run)
+        var events: [String] = []
+        try loop.run { event in
+            switch event {
+            case let .timeLimit(step, _): events.append("limit \(step)")
+            case let .evaluation(step, _): events.append("eval \(step)")
+            case let .checkpoint(step, _): events.append("checkpoint \(step)")
+            default: break
+            }
+        }
+        #expect(events == ["limit 1", "eval 1", "checkpoint 1"])
+        #expect(try TaskState<RandomGenerator>.load(try Checkpoint.resolve(run.path), task: "regression").step == 1)
+        #expect(try runMetrics(run).map { "\($0.kind) \($0.step)" } == ["eval 1"])
+        let resumed = try TrainingLoop(task: task, run: run, resume: true)
+        #expect(resumed.elapsedSeconds == loop.elapsedSeconds && resumed.elapsedSeconds > 0)
+        try resumed.run()
+        #expect(resumed.step == 1 && resumed.losses.isEmpty)
     }
 
     @Test("a checkpoint of one task is refused by another, with a message naming both")
