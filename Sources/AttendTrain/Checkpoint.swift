@@ -19,8 +19,9 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
     }
 }
 
-/// What a checkpoint folder holds besides the weights: enough to continue the run bit for bit.
-public struct TrainingState: Codable, Equatable, Sendable {
+/// What a character language model's checkpoint folder holds besides the weights (state.json):
+/// enough to continue the run bit for bit.
+public struct TrainingState: Codable, Equatable, Sendable, TrainingCheckpointState {
     /// Optimizer steps completed.
     public var step: Int
     public var config: RunConfig
@@ -32,6 +33,14 @@ public struct TrainingState: Codable, Equatable, Sendable {
     /// Last training loss.
     public var loss: Float?
     public var validationLoss: Float?
+    /// Seconds spent in the training loop so far (nil in checkpoints written before the one loop).
+    public var elapsedSeconds: Double?
+
+    public var progress: LoopProgress {
+        LoopProgress(step: step, dropoutRNG: dropoutRNG, loss: loss, validationLoss: validationLoss, elapsedSeconds: elapsedSeconds ?? 0)
+    }
+
+    public var maxSteps: Int { config.training.maxSteps }
 }
 
 /// A run's checkpoint folders: `<run>/checkpoints/step-000500/{model.safetensors, optimizer.safetensors, state.json}`
@@ -43,23 +52,24 @@ public enum Checkpoint {
     /// Folder holding the checkpoints of run folder `run`.
     public static func folder(run: URL) -> URL { run.appendingPathComponent("checkpoints") }
 
-    /// Writes a checkpoint for `state.step` and points `latest` at it; keeps the newest `keep` checkpoints.
+    /// Writes a character-LM checkpoint for `state.step` and points `latest` at it; keeps the newest `keep` checkpoints.
     public static func save(run: URL, model: DecoderOnly, optimizer: AdamW?, state: TrainingState, keep: Int = 2) throws {
+        let config = String(decoding: try JSONEncoder().encode(state.config.model), as: UTF8.self)
+        try save(run: run, step: state.step, parameters: model.namedParameters(), optimizer: optimizer, state: state,
+                 metadata: ["format": "attend", "modelConfig": config], keep: keep)
+    }
+
+    /// Writes a checkpoint of any model for `step`: model.safetensors (`parameters` with `metadata`),
+    /// optimizer.safetensors (when given) and state.json, into `.step-N.tmp-PID/`, renamed to `step-N`;
+    /// then rewrites `latest` atomically and keeps the newest `keep` checkpoints.
+    public static func save(run: URL, step: Int, parameters: [(name: String, tensor: Tensor)], optimizer: AdamW?,
+                            state: some Encodable, metadata: [String: String], keep: Int) throws {
         let dir = folder(run: run)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let name = String(format: "step-%06d", state.step)
+        let name = String(format: "step-%06d", step)
         let tmp = dir.appendingPathComponent(".\(name).tmp-\(getpid())")
         try? FileManager.default.removeItem(at: tmp)
-        try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
-        let config = String(decoding: try JSONEncoder().encode(state.config.model), as: UTF8.self)
-        try Safetensors.write(model.namedParameters(), metadata: ["format": "attend", "modelConfig": config],
-                              to: tmp.appendingPathComponent("model.safetensors"))
-        if let optimizer {
-            try Safetensors.write(optimizer.stateTensors, to: tmp.appendingPathComponent("optimizer.safetensors"))
-        }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(try encoder.encode(state), to: tmp.appendingPathComponent("state.json"))
+        try write(to: tmp, parameters: parameters, optimizer: optimizer, state: state, metadata: metadata)
         let final = dir.appendingPathComponent(name)
         try? FileManager.default.removeItem(at: final)
         guard rename(tmp.path, final.path) == 0 else {
@@ -77,6 +87,20 @@ public enum Checkpoint {
         }
     }
 
+    /// Writes model (and optimizer) tensors and state.json into a new folder `folder` (no `latest`,
+    /// no renaming: `save` and checkpoint averaging build on it).
+    public static func write(to folder: URL, parameters: [(name: String, tensor: Tensor)], optimizer: AdamW?,
+                             state: some Encodable, metadata: [String: String]) throws {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Safetensors.write(parameters, metadata: metadata, to: folder.appendingPathComponent("model.safetensors"))
+        if let optimizer {
+            try Safetensors.write(optimizer.stateTensors, to: folder.appendingPathComponent("optimizer.safetensors"))
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(try encoder.encode(state), to: folder.appendingPathComponent("state.json"))
+    }
+
     /// Resolves a user path (run folder, checkpoints folder, or one checkpoint folder) to a checkpoint folder.
     public static func resolve(_ path: String) throws -> URL {
         let url = URL(fileURLWithPath: path)
@@ -92,16 +116,38 @@ public enum Checkpoint {
         throw CheckpointError.notFound(path)
     }
 
-    /// Reads the state of a checkpoint folder.
-    public static func loadState(_ checkpoint: URL) throws -> TrainingState {
+    /// The `task` key of a state.json.
+    private struct TaskProbe: Decodable { var task: String? }
+
+    /// Reads a checkpoint folder's state.json as `State`. `refusal` sees its `task` key (nil for
+    /// character-LM checkpoints, which have none) and returns why this reader refuses it, or nil to read on.
+    public static func readState<State: Decodable>(_ checkpoint: URL, refusal: (String?) -> String?) throws -> State {
         let file = checkpoint.appendingPathComponent("state.json")
         guard let data = FileManager.default.contents(atPath: file.path) else { throw CheckpointError.notFound(checkpoint.path) }
-        struct Probe: Decodable { var task: String? }
-        if let task = (try? JSONDecoder().decode(Probe.self, from: data))?.task {
-            throw CheckpointError.incompatible("\(checkpoint.path) holds a \(task) (encoder–decoder) model, not a character language model; use `attend translate` with it")
+        if let message = refusal((try? JSONDecoder().decode(TaskProbe.self, from: data))?.task) {
+            throw CheckpointError.incompatible(message)
         }
-        do { return try JSONDecoder().decode(TrainingState.self, from: data) }
-        catch { throw CheckpointError.corrupt(file.path, reason: "state.json is not valid") }
+        do { return try JSONDecoder().decode(State.self, from: data) }
+        catch { throw CheckpointError.corrupt(file.path, reason: "state.json is not valid (\(error))") }
+    }
+
+    /// Reads the state of a character language model's checkpoint folder.
+    public static func loadState(_ checkpoint: URL) throws -> TrainingState {
+        try readState(checkpoint) { task in
+            guard let task else { return nil }
+            return task == TranslationState.taskName
+                ? "\(checkpoint.path) holds a \(task) (encoder–decoder) model, not a character language model; use `attend translate` with it"
+                : "\(checkpoint.path) holds a '\(task)' model, not a character language model"
+        }
+    }
+
+    /// Copies a checkpoint's weights (model.safetensors) into `model`.
+    public static func loadWeights(_ checkpoint: URL, into model: some Module) throws {
+        let weights: [String: Tensor]
+        do { weights = try Safetensors.read(checkpoint.appendingPathComponent("model.safetensors")).tensors }
+        catch let e as TensorFileError { throw CheckpointError.corrupt(checkpoint.path, reason: e.description) }
+        do { try model.loadParameters(weights) }
+        catch let e as ModuleError { throw CheckpointError.incompatible(e.description) }
     }
 
     /// Loads a checkpoint's model (and its state) for inference or resumption.
@@ -109,11 +155,7 @@ public enum Checkpoint {
         let state = try loadState(checkpoint)
         var rng = RandomGenerator(seed: 0)
         let model = try DecoderOnly(state.config.model, rng: &rng)
-        let weights: [String: Tensor]
-        do { weights = try Safetensors.read(checkpoint.appendingPathComponent("model.safetensors")).tensors }
-        catch let e as TensorFileError { throw CheckpointError.corrupt(checkpoint.path, reason: e.description) }
-        do { try model.loadParameters(weights) }
-        catch let e as ModuleError { throw CheckpointError.incompatible(e.description) }
+        try loadWeights(checkpoint, into: model)
         return (model, state)
     }
 

@@ -6,7 +6,7 @@ import Foundation
 
 /// What a translation checkpoint holds besides the weights (state.json): the task marker, the
 /// vocabulary, and enough to resume bit for bit.
-public struct TranslationState: Codable, Equatable, Sendable {
+public struct TranslationState: Codable, Equatable, Sendable, TrainingCheckpointState {
     /// Always "translation" for encoder–decoder checkpoints (`TranslationState.taskName`); character
     /// language-model checkpoints have no `task` key. `config.task` says which data it learned.
     public var task: String
@@ -33,59 +33,40 @@ public struct TranslationState: Codable, Equatable, Sendable {
 
     /// The `task` value of encoder–decoder checkpoints.
     public static let taskName = "translation"
-}
 
-/// Translation checkpoints, in the same folder layout as `Checkpoint` (`<run>/checkpoints/step-N/`,
-/// `latest`, atomic rename), plus checkpoint averaging.
-public enum TranslationCheckpoint {
-    /// Writes a checkpoint for `state.step`, points `latest` at it and keeps the newest `keep`.
-    public static func save(run: URL, model: EncoderDecoder, optimizer: AdamW?, state: TranslationState, keep: Int) throws {
-        let dir = Checkpoint.folder(run: run)
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let name = String(format: "step-%06d", state.step)
-        let tmp = dir.appendingPathComponent(".\(name).tmp-\(getpid())")
-        try? FileManager.default.removeItem(at: tmp)
-        try write(to: tmp, model: model.namedParameters(), optimizer: optimizer, state: state)
-        let final = dir.appendingPathComponent(name)
-        try? FileManager.default.removeItem(at: final)
-        guard rename(tmp.path, final.path) == 0 else {
-            throw CheckpointError.corrupt(final.path, reason: "could not move the new checkpoint into place (errno \(errno))")
-        }
-        try AtomicFile.write(Data(name.utf8), to: dir.appendingPathComponent("latest"))
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
-        for old in entries.filter({ $0.hasPrefix("step-") }).sorted().dropLast(keep) where old != name {
-            try? FileManager.default.removeItem(at: dir.appendingPathComponent(old))
-        }
-        for stale in entries where stale.hasPrefix(".step-") && stale != tmp.lastPathComponent {
-            try? FileManager.default.removeItem(at: dir.appendingPathComponent(stale))
-        }
+    public var progress: LoopProgress {
+        LoopProgress(step: step, dropoutRNG: dropoutRNG, loss: loss, validationLoss: validationLoss, elapsedSeconds: elapsedSeconds)
     }
 
-    /// Writes model (and optimizer) tensors and state.json into a new folder `folder`.
-    static func write(to folder: URL, model: [(name: String, tensor: Tensor)], optimizer: AdamW?, state: TranslationState) throws {
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let config = String(decoding: try JSONEncoder().encode(state.config.model), as: UTF8.self)
-        try Safetensors.write(model, metadata: ["format": "attend", "task": TranslationState.taskName, "modelConfig": config],
-                              to: folder.appendingPathComponent("model.safetensors"))
-        if let optimizer {
-            try Safetensors.write(optimizer.stateTensors, to: folder.appendingPathComponent("optimizer.safetensors"))
-        }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(try encoder.encode(state), to: folder.appendingPathComponent("state.json"))
+    public var maxSteps: Int { config.training.maxSteps }
+
+    /// The safetensors metadata of an encoder–decoder checkpoint with this state.
+    var weightsMetadata: [String: String] {
+        let model = (try? JSONEncoder().encode(config.model)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        return TranslationState.weightsMetadata(modelConfig: model)
+    }
+
+    /// The safetensors metadata of an encoder–decoder checkpoint whose model configuration encodes as `modelConfig`.
+    static func weightsMetadata(modelConfig: String) -> [String: String] {
+        ["format": "attend", "task": TranslationState.taskName, "modelConfig": modelConfig]
+    }
+}
+
+/// Translation checkpoints: `Checkpoint`'s folders and writer (`<run>/checkpoints/step-N/`, `latest`,
+/// atomic rename) with a `TranslationState`, plus checkpoint averaging.
+public enum TranslationCheckpoint {
+    /// Writes a checkpoint for `state.step`, points `latest` at it and keeps the newest `keep` (`Checkpoint.save`).
+    public static func save(run: URL, model: EncoderDecoder, optimizer: AdamW?, state: TranslationState, keep: Int) throws {
+        try Checkpoint.save(run: run, step: state.step, parameters: model.namedParameters(), optimizer: optimizer, state: state,
+                            metadata: state.weightsMetadata, keep: keep)
     }
 
     /// Reads a checkpoint folder's state, refusing checkpoints of other tasks with a clear message.
     public static func loadState(_ checkpoint: URL) throws -> TranslationState {
-        let file = checkpoint.appendingPathComponent("state.json")
-        guard let data = FileManager.default.contents(atPath: file.path) else { throw CheckpointError.notFound(checkpoint.path) }
-        struct Probe: Decodable { var task: String? }
-        let task = (try? JSONDecoder().decode(Probe.self, from: data))?.task
-        guard task == TranslationState.taskName else {
-            throw CheckpointError.incompatible("\(checkpoint.path) holds a \(task ?? "character language") model, not an encoder–decoder translation model; use a run folder written by `attend train --task translation` (or a synthetic --task)")
+        try Checkpoint.readState(checkpoint) { task in
+            task == TranslationState.taskName ? nil
+                : "\(checkpoint.path) holds a \(task ?? "character language") model, not an encoder–decoder translation model; use a run folder written by `attend train --task translation` (or a synthetic --task)"
         }
-        do { return try JSONDecoder().decode(TranslationState.self, from: data) }
-        catch { throw CheckpointError.corrupt(file.path, reason: "state.json is not valid (\(error))") }
     }
 
     /// Loads a checkpoint's model and state.
@@ -96,11 +77,7 @@ public enum TranslationCheckpoint {
         }
         var rng = RandomGenerator(seed: 0)
         let model = try EncoderDecoder(state.config.model, rng: &rng)
-        let weights: [String: Tensor]
-        do { weights = try Safetensors.read(checkpoint.appendingPathComponent("model.safetensors")).tensors }
-        catch let e as TensorFileError { throw CheckpointError.corrupt(checkpoint.path, reason: e.description) }
-        do { try model.loadParameters(weights) }
-        catch let e as ModuleError { throw CheckpointError.incompatible(e.description) }
+        try Checkpoint.loadWeights(checkpoint, into: model)
         return (model, state)
     }
 
@@ -142,7 +119,7 @@ public enum TranslationCheckpoint {
         var state = newest
         state.averagedSteps = try chosen.map { try loadState($0).step }
         try? FileManager.default.removeItem(at: out)
-        try write(to: out, model: order.map { ($0, sums[$0]!) }, optimizer: nil, state: state)
+        try Checkpoint.write(to: out, parameters: order.map { ($0, sums[$0]!) }, optimizer: nil, state: state, metadata: state.weightsMetadata)
         return state.averagedSteps!
     }
 }
