@@ -39,34 +39,16 @@ struct CharLMExperiment: ExperimentTask {
     func execute(_ run: RunSpec, in context: RunContext, record r: inout RunRecord) throws {
         let dataset = try TextDataset(path: context.root.appendingPathComponent(data).path)
         let (model, t) = try DecoderOnlyFamily.configs(sweep, run.parameters, vocab: dataset.tokenizer.vocabSize, length: contextLength)
-        var train = TrainConfig()
-        train.batchSize = t.batchSize; train.maxSteps = t.steps; train.learningRate = t.learningRate
-        train.minLearningRate = t.learningRate / 10; train.warmupSteps = t.warmupSteps; train.decaySteps = t.steps
-        train.weightDecay = t.weightDecay; train.gradClip = t.gradClip; train.evalInterval = t.evalInterval
-        train.evalBatches = t.evalBatches; train.checkpointInterval = t.steps + 1; train.seed = UInt64(run.int("seed"))
-        let trainer = try Trainer(config: RunConfig(model: model, training: train, data: data), dataset: dataset, run: nil)
-        var evalLoss: [[Double]] = [[0, Double(trainer.evaluate(batches: t.evalBatches).validation)]]
-        var trainLoss: [[Double]] = [], window: [Double] = []
-        var seconds = 0.0
-        while trainer.step < t.steps {
-            let start = DispatchTime.now().uptimeNanoseconds
-            window.append(Double(try trainer.trainStep()))
-            seconds += Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
-            if trainer.step % t.evalInterval == 0 || trainer.step == t.steps {
-                trainLoss.append([Double(trainer.step), window.reduce(0, +) / Double(window.count)])
-                window.removeAll()
-                evalLoss.append([Double(trainer.step), Double(trainer.evaluate(batches: t.evalBatches).validation)])
-            }
-        }
-        r.curves["trainLoss"] = trainLoss
-        r.curves["evalLoss"] = evalLoss
-        r.values["finalEvalLoss"] = evalLoss.last![1]
-        r.values["parameters"] = Double(trainer.model.parameterCount)
+        let train = StudyTraining.trainConfig(t, seed: UInt64(run.int("seed")),
+                                              checkpointInterval: StudyTraining.checkpointInterval(steps: t.steps, estimate: context.estimate))
+        let task = try LanguageModelTask(config: RunConfig(model: model, training: train, data: data), dataset: dataset)
+        task.metricsInterval = 1
+        let (loop, o) = try StudyTraining.train(task, in: context)
+        DecoderOnlyFamily.keep(o, model: loop.model, &r)
         // Controls computed from the data: models that use no context (unigram) or only the previous character.
         let vocab = dataset.tokenizer.vocabSize
         r.values["unigramNats"] = NGramFloor(order: 1, vocabSize: vocab, sequences: [dataset.train]).crossEntropy([dataset.validation])
         r.values["bigramNats"] = NGramFloor(order: 2, vocabSize: vocab, sequences: [dataset.train]).crossEntropy([dataset.validation])
-        r.timings["tokensPerSecond"] = Double(t.steps * t.batchSize * contextLength) / max(seconds, 1e-9)
     }
 
     func modelCells(_ w: ReportWords) -> String { DecoderOnlyFamily.modelCells(sweep, vocab: Self.assumedVocab, length: contextLength, w) }

@@ -61,11 +61,11 @@ enum DecoderOnlyFamily {
     }
 
     /// Loss curves and throughput of a finished run into its record.
-    static func keep(_ o: SequenceTraining.Outcome, _ r: inout RunRecord) {
+    static func keep(_ o: StudyTraining.Outcome, model: any Module, _ r: inout RunRecord) {
         r.curves["trainLoss"] = o.trainLoss
         r.curves["evalLoss"] = o.evalLoss
         r.values["finalEvalLoss"] = o.finalEvalLoss
         r.timings["tokensPerSecond"] = o.tokensPerSecond
-        r.values["parameters"] = Double(o.model?.parameterCount ?? 0)
+        r.values["parameters"] = Double(model.parameterCount)
     }
 }

@@ -58,10 +58,24 @@ enum ExperimentTasks {
     static func named(_ name: String) -> (any ExperimentTask.Type)? { all.first { $0.name == name } }
 }
 
-/// What a running task may use besides its run: the package root (data paths in specs are relative to it).
+/// What a running task may use besides its run.
 public struct RunContext: Sendable {
-    /// Package root.
+    /// Package root: data paths in specs are relative to it.
     public var root: URL
+    /// The run's own folder for checkpoints (training runs resume from it; the runner deletes it once the
+    /// run's record is stored).
+    public var folder: URL
+    /// The run's forecast (training runs space their checkpoints by it).
+    public var estimate: Estimate
+    /// Stop a training run after this many more steps (checkpointed, not recorded; see `Runner.stopAfterSteps`).
+    public var stopAfterSteps: Int?
+}
+
+/// A training run stopped before its last step on purpose (`Runner.stopAfterSteps`); its checkpoint is kept.
+public struct RunPaused: Error, CustomStringConvertible {
+    /// The run and the step it stopped after.
+    public var id: String, step: Int
+    public var description: String { "\(id) stopped after step \(step); its checkpoint is kept and the next run continues it" }
 }
 
 /// One experiment of a scale file: a name, a task and the task's settings; it expands into runs.

@@ -1,6 +1,7 @@
 import AttendData
 import AttendNN
 import AttendTensor
+import AttendTrain
 import Foundation
 
 /// `pixels`: pixel-by-pixel image modelling (bits/dim) on the shipped 14×14 MNIST with a decoder-only
@@ -44,11 +45,15 @@ struct PixelsExperiment: ExperimentTask {
         let evaluation = stride(from: 0, to: evalImages.count, by: t.batchSize).map {
             images.batch(Array(evalImages[$0..<min($0 + t.batchSize, evalImages.count)]), from: images.test)
         }
-        let training = SequenceTraining(config: model, training: t, seed: UInt64(run.int("seed")))
-        let o = try training.run(next: { rng in
-            images.batch((0..<t.batchSize).map { _ in rng.nextInt(below: images.train.count) }, from: images.train)
-        }, evaluation: evaluation)
-        DecoderOnlyFamily.keep(o, &r)
+        let config = StudyTraining.trainConfig(t, seed: UInt64(run.int("seed")),
+                                               checkpointInterval: StudyTraining.checkpointInterval(steps: t.steps, estimate: context.estimate))
+        let batchSize = t.batchSize
+        let training = try SequenceTask(name: "pixels", model: model, training: config, evaluation: evaluation) { rng in
+            images.batch((0..<batchSize).map { _ in rng.nextInt(below: images.train.count) }, from: images.train)
+        }
+        training.metricsInterval = 1
+        let (loop, o) = try StudyTraining.train(training, in: context)
+        DecoderOnlyFamily.keep(o, model: loop.model, &r)
         r.curves["evalBitsPerDim"] = o.evalLoss.map { [$0[0], $0[1] / M_LN2] }
         // Final test bits/dim over `testImages` test images.
         let test = Array(0..<min(testImages, images.test.count))
@@ -57,7 +62,7 @@ struct PixelsExperiment: ExperimentTask {
             var total = 0.0
             for s in stride(from: 0, to: test.count, by: t.batchSize) {
                 let b = images.batch(Array(test[s..<min(s + t.batchSize, test.count)]), from: images.test)
-                total += Double(o.model!.loss(inputs: b.inputs, targets: b.targets, batch: b.batch, length: b.length, context: context).item) * Double(b.batch)
+                total += Double(loop.model.loss(inputs: b.inputs, targets: b.targets, batch: b.batch, length: b.length, context: context).item) * Double(b.batch)
             }
             return total / Double(max(test.count, 1))
         }

@@ -25,6 +25,10 @@ public struct Runner {
     public var log: (String) -> Void
     /// Only forecast: print and store the plan, run nothing.
     public var dryRun = false
+    /// Stop each training run after this many steps of this invocation: its checkpoint is kept, nothing is
+    /// recorded, and the sweep stops there (`Summary.paused`); the next invocation continues the run. For
+    /// time-boxed sessions and the resume tests.
+    public var stopAfterSteps: Int?
 
     /// A runner of `study` into `store`.
     public init(study: Study, store: ResultsStore, root: URL, shard: (index: Int, count: Int)? = nil, log: @escaping (String) -> Void = { _ in }) {
@@ -52,6 +56,8 @@ public struct Runner {
         public var skipped: Int
         /// Wall time of this invocation.
         public var seconds: Double
+        /// The run that was stopped part-way (`stopAfterSteps`), if any.
+        public var paused: RunPaused? = nil
     }
 
     /// Runs every missing run of this shard, storing each record as soon as it finishes.
@@ -59,6 +65,8 @@ public struct Runner {
     public func run() throws -> Summary {
         try FileManager.default.createDirectory(at: store.folder, withIntermediateDirectories: true)
         try store.saveStudy(study)
+        let ignore = store.folder.appendingPathComponent(".gitignore")
+        if !FileManager.default.fileExists(atPath: ignore.path) { try AtomicFile.write(Data("checkpoints/\n".utf8), to: ignore) }
         let all = study.runs
         let zeroEstimator = Estimator(peakGFLOPs: 1, baseBytes: 0)
         let flops = all.map { zeroEstimator.estimate($0).flops }
@@ -81,18 +89,32 @@ public struct Runner {
         let started = Date()
         var estimatedSoFar = 0.0, measuredSoFar = 0.0
         for (i, run) in todo.enumerated() {
+            // SIGINT/SIGTERM between runs stops the sweep here (a training run in flight checkpoints itself first).
+            if let signal = Interruption.requested { throw TrainError.interrupted(signal: signal, step: 0, run: nil) }
             let estimate = plan[i].1
             let remaining = plan[i...].reduce(0) { $0 + $1.1.seconds } * (estimatedSoFar > 0 ? measuredSoFar / estimatedSoFar : 1)
             log(String(format: "[run %d/%d] %@ — estimate %@, %.0f MB, %.2g GFLOP; ETA %@", i + 1, todo.count, run.id,
                        Runner.duration(estimate.seconds), estimate.bytes / 1e6, estimate.flops / 1e9, Runner.duration(remaining)))
-            let record = try execute(run, estimate: estimate)
+            let record: RunRecord
+            do { record = try execute(run, estimate: estimate) } catch let paused as RunPaused {
+                log("          \(paused)")
+                return Summary(ran: i, skipped: mine.count - todo.count, seconds: Date().timeIntervalSince(started), paused: paused)
+            }
             try store.append(record)
+            try? FileManager.default.removeItem(at: runFolder(run))
             estimatedSoFar += estimate.seconds
             measuredSoFar += record.wallSeconds
             log(String(format: "          done in %@ (estimated %@), peak RSS %.0f MB", Runner.duration(record.wallSeconds),
                        Runner.duration(estimate.seconds), record.peakResidentBytes / 1e6))
         }
         return Summary(ran: todo.count, skipped: mine.count - todo.count, seconds: Date().timeIntervalSince(started))
+    }
+
+    /// A run's checkpoint folder: `checkpoints/<id>-<fingerprint>` in the results folder (a changed spec
+    /// gets a fresh folder; git ignores them through the results folder's .gitignore).
+    func runFolder(_ run: RunSpec) -> URL {
+        let name = String(run.id.map { $0.isLetter || $0.isNumber || "-_.=".contains($0) ? $0 : "_" })
+        return store.folder.appendingPathComponent("checkpoints").appendingPathComponent("\(name)-\(run.fingerprint)")
     }
 
     /// Writes the forecasts made before running (`plan.json`).
@@ -142,10 +164,11 @@ public struct Runner {
         // Timing runs are repeated (up to twice) when other processes used more than `MachineLoad.disturbedAbove`
         // of the machine meanwhile; the least disturbed measurement is kept and its load recorded.
         let task = run.experiment.settings
+        let context = RunContext(root: root, folder: runFolder(run), estimate: estimate, stopAfterSteps: stopAfterSteps)
         var best: (record: RunRecord, load: Double)?
         for attempt in 0..<(type(of: task).measuresSpeed ? 3 : 1) {
             var attemptRecord = record
-            let (_, load) = try MachineLoad.measure { try task.execute(run, in: RunContext(root: root), record: &attemptRecord) }
+            let (_, load) = try MachineLoad.measure { try task.execute(run, in: context, record: &attemptRecord) }
             if best == nil || (load ?? 0) < best!.load { best = (attemptRecord, load ?? 0) }
             if (load ?? 0) <= MachineLoad.disturbedAbove { break }
             log(String(format: "          other processes used %.0f%% of the machine during this measurement%@", 100 * (load ?? 0),

@@ -65,33 +65,20 @@ struct Seq2SeqExperiment: ExperimentTask {
     }
 
     func execute(_ run: RunSpec, in context: RunContext, record r: inout RunRecord) throws {
-        let (model, training) = try configs(run.parameters)
+        var (model, training) = try configs(run.parameters)
+        training.checkpointInterval = StudyTraining.checkpointInterval(steps: training.maxSteps, estimate: context.estimate)
+        training.keepCheckpoints = 1
         let train = problem.examples(count: examples, minLength: 1, maxLength: maxDigits, seed: training.seed)
         let validation = problem.examples(count: validationExamples, minLength: 1, maxLength: maxDigits, seed: Self.validationSeed)
         let config = TranslationRunConfig(task: problem.rawValue, model: model, training: training,
                                           data: ["task": problem.rawValue, "examples": "\(examples)", "maxDigits": "\(maxDigits)"])
-        let trainer = try TranslationTrainer(config: config, vocabulary: .synthetic(problem), train: train, validation: validation, run: nil)
-        var evalLoss: [[Double]] = [[0, Double(trainer.evaluate())]]
-        var trainLoss: [[Double]] = [], window: [Double] = []
-        var seconds = 0.0
-        while trainer.step < training.maxSteps {
-            let start = DispatchTime.now().uptimeNanoseconds
-            window.append(Double(try trainer.trainStep()))
-            seconds += Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
-            if trainer.step % training.evalInterval == 0 || trainer.step == training.maxSteps {
-                trainLoss.append([Double(trainer.step), window.reduce(0, +) / Double(window.count)])
-                window.removeAll()
-                evalLoss.append([Double(trainer.step), Double(trainer.evaluate())])
-            }
-        }
-        let decoded = trainer.model.greedyDecode(validation.map(\.source))
+        let task = try TranslationTask(config: config, vocabulary: .synthetic(problem), train: train, validation: validation)
+        task.metricsInterval = 1
+        let (loop, o) = try StudyTraining.train(task, in: context)
+        let decoded = loop.model.greedyDecode(validation.map(\.source))
         let exact = zip(decoded, validation).filter { $0.0 == $0.1.target }.count
-        r.curves["trainLoss"] = trainLoss
-        r.curves["evalLoss"] = evalLoss
-        r.values["finalEvalLoss"] = evalLoss.last![1]
-        r.values["parameters"] = Double(trainer.model.parameterCount)
+        DecoderOnlyFamily.keep(o, model: loop.model, &r)
         r.values["exactMatch"] = Double(exact) / Double(max(validation.count, 1))
-        r.timings["tokensPerSecond"] = Double(trainer.tokensProcessed) / max(seconds, 1e-9)
     }
 
     func modelCells(_ w: ReportWords) -> String {

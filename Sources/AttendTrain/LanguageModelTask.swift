@@ -10,6 +10,8 @@ import Foundation
 /// parameters), shards of rows weighted rows / batchSize, evaluation on fixed batches of both splits.
 /// Its checkpoints are `TrainingState`s (no `task` key), its data position the batch generator.
 public final class LanguageModelTask: TrainingTask {
+    /// Steps between plain training records in metrics.jsonl (1 records every step: studies rebuild loss curves from it).
+    public var metricsInterval = 50
     /// The run's settings.
     public let config: RunConfig
     /// The text trained on.
@@ -28,7 +30,7 @@ public final class LanguageModelTask: TrainingTask {
     public var settings: LoopSettings {
         let t = config.training
         return LoopSettings(maxSteps: t.maxSteps, evalInterval: t.evalInterval, checkpointInterval: t.checkpointInterval,
-                            gradClip: t.gradClip, seed: t.seed)
+                            gradClip: t.gradClip, seed: t.seed, metricsInterval: metricsInterval)
     }
 
     public func makeModel(rng: inout RandomGenerator) throws -> DecoderOnly { try DecoderOnly(config.model, rng: &rng) }

@@ -11,6 +11,8 @@ import Foundation
 /// counted target over fixed `evaluation` batches; warm-up + cosine AdamW from a `TrainConfig`.
 /// Its data position is the batch generator; its checkpoints are `TaskState`s named `name`.
 public final class SequenceTask: TrainingTask {
+    /// Steps between plain training records in metrics.jsonl (1 records every step: studies rebuild loss curves from it).
+    public var metricsInterval = 50
     /// The task's name (stored in checkpoints: "copy", "pixels" …).
     public let name: String
     /// The model trained.
@@ -38,7 +40,7 @@ public final class SequenceTask: TrainingTask {
 
     public var settings: LoopSettings {
         LoopSettings(maxSteps: training.maxSteps, evalInterval: training.evalInterval, checkpointInterval: training.checkpointInterval,
-                     gradClip: training.gradClip, seed: training.seed)
+                     gradClip: training.gradClip, seed: training.seed, metricsInterval: metricsInterval)
     }
 
     public func makeModel(rng: inout RandomGenerator) throws -> DecoderOnly { try DecoderOnly(modelConfig, rng: &rng) }

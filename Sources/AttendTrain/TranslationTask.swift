@@ -26,6 +26,8 @@ public struct TranslationPosition: Codable, Equatable, Sendable {
 /// share of the batch's target tokens, validation cross-entropy, and an optional time limit.
 /// Its checkpoints are `TranslationState`s (`"task": "translation"` with the vocabulary).
 public final class TranslationTask: TrainingTask {
+    /// Steps between plain training records in metrics.jsonl (1 records every step: studies rebuild loss curves from it).
+    public var metricsInterval = 50
     /// The run's settings.
     public let config: TranslationRunConfig
     /// The tokenizer / vocabulary the model is trained with.
@@ -58,7 +60,7 @@ public final class TranslationTask: TrainingTask {
         let t = config.training
         return LoopSettings(maxSteps: t.maxSteps, evalInterval: t.evalInterval, checkpointInterval: t.checkpointInterval,
                             keepCheckpoints: t.keepCheckpoints, gradClip: t.gradClip, seed: t.seed,
-                            timeLimitSeconds: t.timeLimitMinutes.map { $0 * 60 })
+                            timeLimitSeconds: t.timeLimitMinutes.map { $0 * 60 }, metricsInterval: metricsInterval)
     }
 
     public func makeModel(rng: inout RandomGenerator) throws -> EncoderDecoder { try EncoderDecoder(config.model, rng: &rng) }

@@ -28,13 +28,23 @@ struct Replicate: ParsableCommand {
 
     func run() throws {
         let shardValue = try shard.map(parseShard)
+        Interruption.install()
+        let again = (["attend", "replicate", study, "--scale", scale.rawValue] + (out.map { ["--out", $0] } ?? []) + (shard.map { ["--shard", $0] } ?? [])).joined(separator: " ")
         try reportingErrors {
-            let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-            let started = Date()
-            let (summary, folder) = try Replication.replicate(study: study, scale: scale, root: root, out: out.map { URL(fileURLWithPath: $0) },
-                                                              shard: shardValue, language: language, dryRun: dryRun) { writeError($0 + "\n") }
-            if dryRun { return }
-            print("\(summary.ran) run(s) done, \(summary.skipped) already stored; wall time \(formatDuration(Date().timeIntervalSince(started))); report: \(folder.path)/report.md")
+            do {
+                let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+                let started = Date()
+                let (summary, folder) = try Replication.replicate(study: study, scale: scale, root: root, out: out.map { URL(fileURLWithPath: $0) },
+                                                                  shard: shardValue, language: language, dryRun: dryRun) { writeError($0 + "\n") }
+                if dryRun { return }
+                if let paused = summary.paused { print("\(paused); continue with: \(again)") }
+                print("\(summary.ran) run(s) done, \(summary.skipped) already stored; wall time \(formatDuration(Date().timeIntervalSince(started))); report: \(folder.path)/report.md")
+            } catch let TrainError.interrupted(signal, _, run) {
+                // Every finished run is stored; a training run in flight left its checkpoint, which the next invocation continues.
+                writeError("\n\(Interruption.name(signal)): the sweep stopped\(run.map { " mid-run (checkpoint kept in \($0))" } ?? " between runs"); finished runs are stored\n")
+                writeError("continue with: \(again)\n")
+                throw ExitCode(Interruption.exitStatus(signal))
+            }
         }
     }
 }

@@ -115,3 +115,52 @@ struct SweepTests {
         #expect(md.contains("| post-ln | 1 |"))
     }
 }
+
+@Suite("A study's training run cut off mid-way continues from its checkpoint", .serialized)
+struct StudyRunResumeTests {
+    /// One copy experiment (3 evaluations) and one encoder–decoder experiment, so both loops are covered.
+    static let root: URL = {
+        let root = temporaryFolder("resume-root")
+        let folder = root.appendingPathComponent("Experiments/resume")
+        try! FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let study = #"{"name": "resume", "title": "Resume", "paper": {"title": "p", "authors": "a", "venue": "v", "url": "u"}, "claims": [{"id": "1", "title": "t", "statement": "s", "paper": "p", "checks": [{"metric": {"type": "value", "a": {"experiment": "copy", "measure": "finalEvalLoss"}}, "atMost": 100}]}]}"#
+        let tiny = #"{"experiments": [{"name": "copy", "task": "copy", "maxSymbols": 4, "minSymbols": 2, "model": {"numLayers": 1, "numHeads": 2, "modelDim": 16}, "training": {"batchSize": 4, "steps": 6, "learningRate": 0.003, "evalInterval": 2, "evalBatches": 1}}, {"name": "encdec", "task": "seq2seq", "problem": "reverse", "examples": 16, "maxDigits": 3, "validationExamples": 8, "model": {"modelDim": 16, "numHeads": 2, "numEncoderLayers": 1, "numDecoderLayers": 1, "hiddenDim": 32, "dropout": 0.1}, "training": {"batchTokens": 64, "maxSteps": 4, "warmupSteps": 2, "evalInterval": 2}}]}"#
+        try! Data(study.utf8).write(to: folder.appendingPathComponent("study.json"))
+        try! Data(tiny.utf8).write(to: folder.appendingPathComponent("tiny.json"))
+        return root
+    }()
+
+    func runner(_ out: URL) throws -> Runner {
+        let study = try Study.load(folder: Self.root.appendingPathComponent("Experiments/resume"), scale: .tiny)
+        return Runner(study: study, store: ResultsStore(folder: out), root: Self.root)
+    }
+
+    @Test("stopped after a few steps, then run again: the same values and curves as an uninterrupted run, bit for bit")
+    func resumeIsExact() throws {
+        let straight = temporaryFolder("straight"), cut = temporaryFolder("cut")
+        try runner(straight).run()
+        var first = try runner(cut)
+        first.stopAfterSteps = 3
+        let paused = try first.run()
+        #expect(paused.paused != nil && paused.ran == 0)
+        #expect(try ResultsStore(folder: cut).records().isEmpty)
+        let checkpoints = try FileManager.default.contentsOfDirectory(atPath: cut.appendingPathComponent("checkpoints").path)
+        #expect(checkpoints.count == 1)
+        // Three more steps finish the copy run (6) and stop the encoder–decoder run at step 3 of 4.
+        var second = try runner(cut)
+        second.stopAfterSteps = 3
+        let again = try second.run()
+        #expect(again.ran == 1 && again.paused != nil)
+        #expect(try runner(cut).run().paused == nil)
+        let a = try ResultsStore(folder: straight).records().map(\.withoutTimings), b = try ResultsStore(folder: cut).records().map(\.withoutTimings)
+        #expect(a.count == 2 && b.count == 2)
+        for (x, y) in zip(a, b) {
+            #expect(x.values == y.values, "\(x.id)")
+            #expect(x.curves == y.curves, "\(x.id)")
+        }
+        #expect(b.first { $0.experiment == "copy" }?.values["copyAccuracy"].map { (0...1).contains($0) } == true)
+        // Finished runs leave no checkpoints behind; git ignores the folder meanwhile.
+        #expect((try? FileManager.default.contentsOfDirectory(atPath: cut.appendingPathComponent("checkpoints").path))?.isEmpty ?? true)
+        #expect(try String(contentsOf: cut.appendingPathComponent(".gitignore"), encoding: .utf8).contains("checkpoints/"))
+    }
+}
