@@ -21,7 +21,7 @@ func runAttend(_ args: [String], in directory: URL = packageRoot) throws -> (sta
     return (p.terminationStatus, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
 }
 
-@Suite("attend replicate / report on the command line", .serialized)
+@Suite("attend replicate / report on the command line", .serialized, .tags(.slow), .slowSuite)
 struct ReplicateCommandLineTests {
     @Test("an unknown study, a bad --shard and a malformed spec are one-line errors, not stack traces")
     func userErrors() throws {

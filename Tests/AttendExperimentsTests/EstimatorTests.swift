@@ -44,7 +44,7 @@ struct EstimatorTests {
 
 @Suite("The materialising softmax reference of attention-scaling")
 struct MaterializedAttentionTests {
-    @Test("materializedLengths adds softmax runs marked materialized; their memory grows with T², the fused kernel's with T")
+    @Test("materializedLengths adds softmax runs marked materialized, which hold the T×T probabilities")
     func memoryGrowth() throws {
         let e = try #require(try Study.decodeScaleFile(#"{"experiments": [{"name": "s", "task": "attention-scaling", "kinds": ["softmax", "linear"], "lengths": [128, 512], "materializedLengths": [128, 512], "heads": 2, "headDim": 16}]}"#, file: "t.json").first)
         let runs = e.runs()
@@ -54,8 +54,10 @@ struct MaterializedAttentionTests {
         func memory(_ materialized: Bool, _ t: Int) -> Double {
             AttentionTiming.forwardBackward(kind: .softmax, batch: 1, heads: 2, length: t, headDim: 16, repeats: 1, materialized: materialized).peakTensorBytes
         }
-        // ×4 in length: ×16 for the T×T probabilities and their gradient (less the O(T) tensors), ×4 fused.
-        #expect(memory(true, 512) / memory(true, 128) > 10)
-        #expect(memory(false, 512) / memory(false, 128) < 5)
+        // The materialising form holds the T×T probabilities: at least H·T² floats (the fused kernel holds
+        // O(T): 0.27 MB at T = 512 here against 2.4 MB). Only lower bounds: the buffer pool's peak also
+        // counts what tests running alongside allocate.
+        #expect(memory(true, 512) >= 2 * 512 * 512 * 4)
+        #expect(memory(true, 128) >= 2 * 128 * 128 * 4)
     }
 }

@@ -21,7 +21,7 @@ func copyFolder(_ from: URL, _ name: String) throws -> URL {
     return to
 }
 
-@Suite("Replication end to end", .serialized)
+@Suite("Replication end to end", .serialized, .tags(.slow), .slowSuite)
 struct ReplicationTests {
     @Test("replicate linear-attention --scale tiny writes a complete report: every section, every claim with a verdict, SVGs that parse")
     func tinyReport() throws {

@@ -36,7 +36,7 @@ struct AttendProcess {
     }
 }
 
-@Suite("Command line", .serialized)
+@Suite("Command line", .serialized, .tags(.slow), .slowSuite)
 struct CommandLineTests {
     let text = cliTextFile("text")
 

@@ -5,7 +5,7 @@ import Testing
 
 /// `--precision bf16` end to end through the `attend` binary (the precision is process-wide, so
 /// these runs stay out of the test process).
-@Suite("bfloat16 training precision", .serialized)
+@Suite("bfloat16 training precision", .serialized, .tags(.slow), .slowSuite)
 struct PrecisionTests {
     let text = cliTextFile("bf16-text")
 

@@ -65,7 +65,7 @@ struct RelativePositionTrainingTests {
     }
 }
 
-@Suite("Relative positions on the command line", .serialized)
+@Suite("Relative positions on the command line", .serialized, .tags(.slow), .slowSuite)
 struct RelativePositionCommandLineTests {
     @Test("attend train with a position bias (and dot-product-free), then attend generate from the checkpoint",
           arguments: [["--position-bias", "alibi"],

@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 /// `--resume` continues a run as it was configured, and SIGINT / SIGTERM stop a run gracefully.
-@Suite("Resume and interruption", .serialized)
+@Suite("Resume and interruption", .serialized, .tags(.slow), .slowSuite)
 struct ResumeTests {
     let text = cliTextFile("resume-text")
 

@@ -3,7 +3,7 @@ import AttendTestSupport
 import Foundation
 import Testing
 
-@Suite("Rotary positions on the command line", .serialized)
+@Suite("Rotary positions on the command line", .serialized, .tags(.slow), .slowSuite)
 struct RotaryCommandLineTests {
     @Test("attend train --rotary true (linear attention, no position table) writes it to config.json; attend generate uses it")
     func languageModel() throws {

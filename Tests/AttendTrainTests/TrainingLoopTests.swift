@@ -187,7 +187,7 @@ func tinySequenceTraining(steps: Int, batchSize: Int) -> TrainConfig {
     return t
 }
 
-@Suite("One training loop", .serialized)
+@Suite("One training loop", .serialized, .tags(.slow), .slowSuite)
 struct TrainingLoopTests {
     @Test("resume is bit-exact for the character language model")
     func characterModel() throws {

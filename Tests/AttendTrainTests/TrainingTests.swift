@@ -35,7 +35,7 @@ func tinyConfig(vocab: Int, steps: Int = 60, lr: Float = 3e-3) -> RunConfig {
     return RunConfig(model: model, training: t, data: "<text>")
 }
 
-@Suite("Training end to end", .serialized)
+@Suite("Training end to end", .serialized, .tags(.slow), .slowSuite)
 struct TrainingTests {
     @Test("a tiny model overfits a short text to loss below 0.1")
     func overfit() throws {

@@ -3,7 +3,7 @@ import AttendTestSupport
 import Foundation
 import Testing
 
-@Suite("Translation command line: relative positions", .serialized)
+@Suite("Translation command line: relative positions", .serialized, .tags(.slow), .slowSuite)
 struct TranslationPositionCommandLineTests {
     static let tinyFlags = ["--task", "copy", "--task-length", "3", "--examples", "200", "--model-dim", "16", "--num-heads", "2",
                             "--num-layers", "1", "--hidden-dim", "32", "--max-length", "12", "--batch-tokens", "200",

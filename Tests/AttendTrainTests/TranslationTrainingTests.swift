@@ -19,7 +19,7 @@ func reverseConfig(steps: Int, seed: UInt64 = 11) -> TranslationRunConfig {
     return TranslationRunConfig(task: "reverse", model: model, training: t, data: [:])
 }
 
-@Suite("Translation training", .serialized)
+@Suite("Translation training", .serialized, .tags(.slow), .slowSuite)
 struct TranslationTrainingTests {
     @Test("Noam schedule: warm-up, peak at the warm-up step, then 1/√step; the scale multiplies")
     func noam() {
@@ -158,7 +158,7 @@ struct TranslationTrainingTests {
     }
 }
 
-@Suite("Translation command line", .serialized)
+@Suite("Translation command line", .serialized, .tags(.slow), .slowSuite)
 struct TranslationCommandLineTests {
     @Test("misaligned corpus files are an error naming both line counts")
     func misalignedCorpus() throws {
