@@ -142,9 +142,19 @@ public struct Report {
         return "\(v.map(w.number) ?? t("missing"))\(spread(check.metric)) \(check.thresholdText(w)) (\(t(o.rawValue)))"
     }
 
-    /// Writes the report (`fileName`) and the figures into `folder`.
+    /// Writes the report (`fileName`) and the figures into `folder` (the German report's figures, whose
+    /// reference labels are German, as `<name>.de.svg`).
     public func write(to folder: URL) throws {
-        let (md, figures) = render()
+        var (md, figures) = render()
+        if language == .de {
+            var renamed: [String: String] = [:]
+            for (name, svg) in figures {
+                let german = name.hasSuffix(".svg") ? String(name.dropLast(4)) + ".de.svg" : name
+                md = md.replacingOccurrences(of: "](\(name))", with: "](\(german))")
+                renamed[german] = svg
+            }
+            figures = renamed
+        }
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         for (name, svg) in figures { try AtomicFile.write(Data(svg.utf8), to: folder.appendingPathComponent(name)) }
         try AtomicFile.write(Data(md.utf8), to: folder.appendingPathComponent(fileName))

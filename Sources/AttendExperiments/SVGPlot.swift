@@ -37,12 +37,16 @@ public enum SVGPlot {
     /// character is at least the advance width of every glyph the charts use except a few wide capitals.
     public static func textWidth(_ text: String, size: Double = 12) -> Double { Double(text.count) * size * 0.6 }
 
-    /// The preferred colour of a series: an attention kind's own colour when the name starts with a kind
-    /// (`linear`, `linear (recurrent state)`, `softmax seed 2`), otherwise one derived from the name.
+    /// The attention kind a series name starts with (`linear`, `linear (recurrent state)`, `softmax seed 2`), if any.
+    static func kindPrefix(_ name: String) -> String? {
+        AttentionKind.allCases.map(\.rawValue).sorted { $0.count > $1.count }
+            .first { name == $0 || name.hasPrefix($0 + " ") || name.hasPrefix($0 + ",") }
+    }
+
+    /// The preferred colour of a series: its attention kind's own colour when the name starts with a kind,
+    /// otherwise one derived from the name.
     static func preferredColor(_ name: String) -> Int {
-        let kinds = AttentionKind.allCases.map(\.rawValue).sorted { $0.count > $1.count }
-        if let kind = kinds.first(where: { name == $0 || name.hasPrefix($0 + " ") || name.hasPrefix($0 + ",") }),
-           let index = AttentionKind.allCases.firstIndex(where: { $0.rawValue == kind }) {
+        if let kind = kindPrefix(name), let index = AttentionKind.allCases.firstIndex(where: { $0.rawValue == kind }) {
             return index % palette.count
         }
         var hash: UInt64 = 0xcbf29ce484222325
@@ -50,26 +54,25 @@ public enum SVGPlot {
         return Int(hash % UInt64(palette.count))
     }
 
-    /// Colours for the series of one figure: each takes its preferred colour unless a series before it has
-    /// it (then the next free one), so a kind keeps its colour across figures and no two series share one.
-    /// A dashed series (a fit) takes the colour of the series its name extends (`linear fit s=1.15` → `linear`).
+    /// Colours for the series of one figure. Series are grouped by attention kind (`softmax seed 1` and
+    /// `softmax seed 2` are one group; they differ by marker) or, without a kind, by name; each group takes
+    /// its preferred colour unless a group before it has it (then the next free one), so a kind keeps its
+    /// colour across figures and different groups differ. A dashed series (a fit) takes the colour of the
+    /// series its name extends (`linear fit s=1.15` → `linear`).
     public static func colors(_ names: [String], dashed: Set<String> = []) -> [String] {
-        var used = Set<Int>(), out: [String] = [], byName: [String: Int] = [:]
-        for name in names where !dashed.contains(name) {
+        func group(_ name: String) -> String { kindPrefix(name).map { "kind:" + $0 } ?? name }
+        var used = Set<Int>(), byGroup: [String: Int] = [:], out: [String] = []
+        for name in names where !dashed.contains(name) && byGroup[group(name)] == nil {
             var c = preferredColor(name)
             if used.count < palette.count { while used.contains(c) { c = (c + 1) % palette.count } }
             used.insert(c)
-            byName[name] = c
+            byGroup[group(name)] = c
         }
-        for name in names where dashed.contains(name) {
+        for name in names {
+            if !dashed.contains(name) { out.append(palette[byGroup[group(name)]!]); continue }
             let owner = names.filter { !dashed.contains($0) && name.hasPrefix($0 + " ") }.max { $0.count < $1.count }
-            if let owner { byName[name] = byName[owner]; continue }
-            var c = preferredColor(name)
-            if used.count < palette.count { while used.contains(c) { c = (c + 1) % palette.count } }
-            used.insert(c)
-            byName[name] = c
+            out.append(palette[owner.map { byGroup[group($0)]! } ?? preferredColor(name)])
         }
-        for name in names { out.append(palette[byName[name]!]) }
         return out
     }
 
@@ -246,10 +249,14 @@ public enum SVGPlot {
             svg += "<text x=\"\(r(px(v)))\" y=\"\(r(bottom + 17))\" text-anchor=\"middle\">\(format(t))</text>\n"
         }
         svg += referenceLines(references, left: left, right: right, top: top, bottom: bottom, py: pyData)
+        // Earlier series are drawn wider, so a series hidden under a later one still shows as a border.
+        let solid = names.filter { !dashed.contains($0) }.count
         for (i, name) in names.enumerated() {
             let pts = points[i], dash = dashed.contains(name)
+            let rank = names[..<i].filter { !dashed.contains($0) }.count
+            let widthOfLine = dash ? 2 : 2 + 3 * Double(solid - 1 - rank) / Double(max(solid - 1, 1))
             if pts.count > 1 {
-                svg += "<polyline fill=\"none\" stroke=\"\(colors[i])\" stroke-width=\"2\"\(dash ? " stroke-dasharray=\"6 4\"" : "") points=\"\(pts.map { "\(r(px($0.0))),\(r(py($0.1)))" }.joined(separator: " "))\"/>\n"
+                svg += "<polyline fill=\"none\" stroke=\"\(colors[i])\" stroke-width=\"\(r(widthOfLine))\"\(dash ? " stroke-dasharray=\"6 4\"" : "") points=\"\(pts.map { "\(r(px($0.0))),\(r(py($0.1)))" }.joined(separator: " "))\"/>\n"
             }
             if !dash { for p in pts { svg += marker(i, px(p.0), py(p.1), colors[i]) } }
         }
