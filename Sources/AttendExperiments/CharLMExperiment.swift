@@ -39,9 +39,8 @@ struct CharLMExperiment: ExperimentTask {
     func execute(_ run: RunSpec, in context: RunContext, record r: inout RunRecord) throws {
         let dataset = try TextDataset(path: context.root.appendingPathComponent(data).path)
         let (model, t) = try DecoderOnlyFamily.configs(sweep, run.parameters, vocab: dataset.tokenizer.vocabSize, length: contextLength)
-        let train = StudyTraining.trainConfig(t, seed: UInt64(run.int("seed")),
-                                              checkpointInterval: StudyTraining.checkpointInterval(steps: t.steps, estimate: context.estimate))
-        let task = try LanguageModelTask(config: RunConfig(model: model, training: train, data: data), dataset: dataset)
+        let task = try LanguageModelTask(config: RunConfig(model: model, training: StudyTraining.trainConfig(t, run, context), data: data),
+                                         dataset: dataset)
         task.metricsInterval = 1
         let (loop, o) = try StudyTraining.train(task, in: context)
         DecoderOnlyFamily.keep(o, model: loop.model, &r)

@@ -43,14 +43,11 @@ struct CopyExperiment: ExperimentTask {
         // Held-out sequences from a generator no training run draws from.
         var evalRNG = RandomGenerator(seed: 999)
         let evaluation = (0..<t.evalBatches).map { _ in task.batch(t.batchSize, rng: &evalRNG) }
-        let config = StudyTraining.trainConfig(t, seed: UInt64(run.int("seed")),
-                                               checkpointInterval: StudyTraining.checkpointInterval(steps: t.steps, estimate: context.estimate))
         let copy = task, batchSize = t.batchSize
-        let training = try SequenceTask(name: "copy", model: model, training: config, evaluation: evaluation) { copy.batch(batchSize, rng: &$0) }
-        training.metricsInterval = 1
-        let (loop, outcome) = try StudyTraining.train(training, in: context)
-        DecoderOnlyFamily.keep(outcome, model: loop.model, &r)
-        r.values["copyAccuracy"] = Self.accuracy(loop.model, evaluation)
+        let trained = try DecoderOnlyFamily.trainSequence("copy", model: model, t, run, context, evaluation: evaluation, record: &r) {
+            copy.batch(batchSize, rng: &$0)
+        }
+        r.values["copyAccuracy"] = Self.accuracy(trained, evaluation)
         // Control: a model that cannot read the copied symbols guesses uniformly among them.
         r.values["chanceNats"] = log(Double(task.symbols))
         r.values["chanceAccuracy"] = 1 / Double(task.symbols)

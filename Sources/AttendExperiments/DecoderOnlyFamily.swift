@@ -1,5 +1,8 @@
+import AttendData
 import AttendModels
 import AttendNN
+import AttendTensor
+import AttendTrain
 import Foundation
 
 /// The decoder-only family in studies: `model` holds any `ModelConfig` key but the vocabulary and
@@ -61,6 +64,19 @@ enum DecoderOnlyFamily {
     }
 
     /// Loss curves and throughput of a finished run into its record.
+    /// Trains a run of a token-sequence experiment (copy, pixels) — `model` with `t`, batches from `next`,
+    /// evaluated on `evaluation` — through the one loop in the run's folder, and keeps its curves in `r`.
+    static func trainSequence(_ name: String, model: ModelConfig, _ t: TrainingSpec, _ run: RunSpec, _ context: RunContext,
+                              evaluation: [SequenceBatch], record r: inout RunRecord,
+                              next: @escaping (inout RandomGenerator) -> SequenceBatch) throws -> DecoderOnly {
+        let task = try SequenceTask(name: name, model: model, training: StudyTraining.trainConfig(t, run, context),
+                                    evaluation: evaluation, next: next)
+        task.metricsInterval = 1
+        let (loop, outcome) = try StudyTraining.train(task, in: context)
+        keep(outcome, model: loop.model, &r)
+        return loop.model
+    }
+
     static func keep(_ o: StudyTraining.Outcome, model: any Module, _ r: inout RunRecord) {
         r.curves["trainLoss"] = o.trainLoss
         r.curves["evalLoss"] = o.evalLoss

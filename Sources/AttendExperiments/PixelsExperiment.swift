@@ -45,16 +45,11 @@ struct PixelsExperiment: ExperimentTask {
         let evaluation = stride(from: 0, to: evalImages.count, by: t.batchSize).map {
             images.batch(Array(evalImages[$0..<min($0 + t.batchSize, evalImages.count)]), from: images.test)
         }
-        let config = StudyTraining.trainConfig(t, seed: UInt64(run.int("seed")),
-                                               checkpointInterval: StudyTraining.checkpointInterval(steps: t.steps, estimate: context.estimate))
         let batchSize = t.batchSize
-        let training = try SequenceTask(name: "pixels", model: model, training: config, evaluation: evaluation) { rng in
+        let trained = try DecoderOnlyFamily.trainSequence("pixels", model: model, t, run, context, evaluation: evaluation, record: &r) { rng in
             images.batch((0..<batchSize).map { _ in rng.nextInt(below: images.train.count) }, from: images.train)
         }
-        training.metricsInterval = 1
-        let (loop, o) = try StudyTraining.train(training, in: context)
-        DecoderOnlyFamily.keep(o, model: loop.model, &r)
-        r.curves["evalBitsPerDim"] = o.evalLoss.map { [$0[0], $0[1] / M_LN2] }
+        r.curves["evalBitsPerDim"] = (r.curves["evalLoss"] ?? []).map { [$0[0], $0[1] / M_LN2] }
         // Final test bits/dim over `testImages` test images.
         let test = Array(0..<min(testImages, images.test.count))
         let context = ForwardContext(training: false)
@@ -62,7 +57,7 @@ struct PixelsExperiment: ExperimentTask {
             var total = 0.0
             for s in stride(from: 0, to: test.count, by: t.batchSize) {
                 let b = images.batch(Array(test[s..<min(s + t.batchSize, test.count)]), from: images.test)
-                total += Double(loop.model.loss(inputs: b.inputs, targets: b.targets, batch: b.batch, length: b.length, context: context).item) * Double(b.batch)
+                total += Double(trained.loss(inputs: b.inputs, targets: b.targets, batch: b.batch, length: b.length, context: context).item) * Double(b.batch)
             }
             return total / Double(max(test.count, 1))
         }

@@ -76,6 +76,11 @@ enum StudyTraining {
         return c
     }
 
+    /// `trainConfig` for `run` (its seed) in `context` (checkpoints spaced by its forecast).
+    static func trainConfig(_ t: TrainingSpec, _ run: RunSpec, _ context: RunContext) -> TrainConfig {
+        trainConfig(t, seed: UInt64(run.int("seed")), checkpointInterval: checkpointInterval(steps: t.steps, estimate: context.estimate))
+    }
+
     /// Steps between checkpoints of a study run: about every two minutes of forecast time, at least every evaluation.
     static func checkpointInterval(steps: Int, estimate: Estimate?) -> Int {
         guard let estimate, estimate.seconds > 0 else { return max(steps, 1) }
