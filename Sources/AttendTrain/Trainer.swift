@@ -7,7 +7,15 @@ import Foundation
 
 /// Why training stopped early.
 public enum TrainError: Error, CustomStringConvertible, Equatable {
+    static func kept(_ last: Int?) -> String {
+        last.map { "the last good checkpoint (step \($0)) is kept" } ?? "no checkpoint had been written yet"
+    }
+    static let advice = "Try a lower --learning-rate, a longer --warmup-steps, or --grad-clip 1.0"
+
     case nonFiniteLoss(step: Int, lastCheckpoint: Int?)
+    /// The loss was finite but the gradient of `parameter` (a dotted name such as
+    /// `blocks.2.attention.qkv.weight`) held NaN/inf.
+    case nonFiniteGradient(step: Int, parameter: String, lastCheckpoint: Int?)
     case runExists(String)
     /// SIGINT or SIGTERM stopped the loop after `step`; `run` holds a checkpoint of that step (nil
     /// when training in memory).
@@ -16,8 +24,9 @@ public enum TrainError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case let .nonFiniteLoss(step, last):
-            let kept = last.map { "the last good checkpoint (step \($0)) is kept" } ?? "no checkpoint had been written yet"
-            return "loss became NaN/inf at step \(step); training stopped and \(kept). Try a lower --learning-rate, a longer --warmup-steps, or --grad-clip 1.0"
+            return "loss became NaN/inf at step \(step) (in the forward pass); training stopped and \(TrainError.kept(last)). \(TrainError.advice)"
+        case let .nonFiniteGradient(step, parameter, last):
+            return "the gradient of \(parameter) became NaN/inf at step \(step) (the loss was finite); training stopped and \(TrainError.kept(last)). \(TrainError.advice)"
         case let .runExists(p):
             return "run folder \(p) already has checkpoints; pass --resume to continue it, or choose another --out"
         case let .interrupted(signal, step, run):

@@ -103,7 +103,8 @@ public final class TrainingLoop<Task: TrainingTask> {
     }
 
     /// One optimisation step on the next training batch; returns its loss. Throws
-    /// `TrainError.nonFiniteLoss` on a NaN/inf loss or gradient norm before the weights change.
+    /// `TrainError.nonFiniteLoss` on a NaN/inf loss, `TrainError.nonFiniteGradient` (naming the parameter)
+    /// on a NaN/inf gradient, before the weights change.
     @discardableResult
     public func trainStep() throws -> Float {
         let started = DispatchTime.now().uptimeNanoseconds
@@ -116,8 +117,9 @@ public final class TrainingLoop<Task: TrainingTask> {
         }
         let norm = clipGradientNorm(optimizer.parameters, maxNorm: task.settings.gradClip)
         guard norm.isFinite else {
+            let parameter = nonFiniteGradient() ?? "a parameter"
             clearGradients()
-            throw TrainError.nonFiniteLoss(step: step + 1, lastCheckpoint: lastCheckpointStep)
+            throw TrainError.nonFiniteGradient(step: step + 1, parameter: parameter, lastCheckpoint: lastCheckpointStep)
         }
         optimizer.update()
         clearGradients()
@@ -126,6 +128,16 @@ public final class TrainingLoop<Task: TrainingTask> {
         losses.append(value)
         trainSeconds += Double(DispatchTime.now().uptimeNanoseconds - started) * 1e-9
         return value
+    }
+
+    /// The name of the first parameter (in `namedParameters` order) whose gradient holds NaN or inf, if any.
+    public func nonFiniteGradient() -> String? {
+        for (name, tensor) in model.namedParameters() {
+            guard let g = tensor.grad else { continue }
+            let p = g.pointer
+            for i in 0..<g.count where !p[i].isFinite { return name }
+        }
+        return nil
     }
 
     /// The loss of `batch` with its gradient added into the master model's parameters, computed in
