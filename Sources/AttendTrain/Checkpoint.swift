@@ -49,12 +49,20 @@ public struct TrainingState: Codable, Equatable, Sendable, TrainingCheckpointSta
 /// A checkpoint is written into a temporary folder, flushed, then renamed into place, and only then
 /// is `latest` replaced (atomically); a killed writer leaves the previous checkpoint intact.
 public enum Checkpoint {
+    /// `value` as compact JSON with sorted keys (the model configuration in checkpoint metadata), so that
+    /// the same run writes the same bytes.
+    public static func metadataJSON<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+    }
+
     /// Folder holding the checkpoints of run folder `run`.
     public static func folder(run: URL) -> URL { run.appendingPathComponent("checkpoints") }
 
     /// Writes a character-LM checkpoint for `state.step` and points `latest` at it; keeps the newest `keep` checkpoints.
     public static func save(run: URL, model: DecoderOnly, optimizer: AdamW?, state: TrainingState, keep: Int = 2) throws {
-        let config = String(decoding: try JSONEncoder().encode(state.config.model), as: UTF8.self)
+        let config = metadataJSON(state.config.model)
         try save(run: run, step: state.step, parameters: model.namedParameters(), optimizer: optimizer, state: state,
                  metadata: ["format": "attend", "modelConfig": config], keep: keep)
     }

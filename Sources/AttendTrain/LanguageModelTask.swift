@@ -94,7 +94,7 @@ public final class LanguageModelTask: TrainingTask {
     public var configuration: (any Encodable)? { config }
 
     public var checkpointMetadata: [String: String] {
-        let model = (try? JSONEncoder().encode(config.model)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let model = Checkpoint.metadataJSON(config.model)
         return ["format": "attend", "modelConfig": model]
     }
 

@@ -11,7 +11,9 @@ struct MetricsLog {
     /// Appends one record as a line (creating the file atomically the first time).
     func append(_ record: MetricsRecord) throws {
         guard let url else { return }
-        var line = try JSONEncoder().encode(record)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]  // the same run writes the same bytes
+        var line = try encoder.encode(record)
         line.append(0x0A)
         if let handle = try? FileHandle(forWritingTo: url) {
             defer { try? handle.close() }

@@ -99,7 +99,7 @@ public final class SequenceTask: TrainingTask {
     public var configuration: (any Encodable)? { Configuration(task: name, model: modelConfig, training: training) }
 
     public var checkpointMetadata: [String: String] {
-        let model = (try? JSONEncoder().encode(modelConfig)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let model = Checkpoint.metadataJSON(modelConfig)
         return ["format": "attend", "task": name, "modelConfig": model]
     }
 

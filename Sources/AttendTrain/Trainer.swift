@@ -13,13 +13,13 @@ public enum TrainError: Error, CustomStringConvertible, Equatable {
     static let advice = "Try a lower --learning-rate, a longer --warmup-steps, or --grad-clip 1.0"
 
     case nonFiniteLoss(step: Int, lastCheckpoint: Int?)
-    /// The loss was finite but the gradient of `parameter` (a dotted name such as
-    /// `blocks.2.attention.qkv.weight`) held NaN/inf.
-    case nonFiniteGradient(step: Int, parameter: String, lastCheckpoint: Int?)
     case runExists(String)
     /// SIGINT or SIGTERM stopped the loop after `step`; `run` holds a checkpoint of that step (nil
     /// when training in memory).
     case interrupted(signal: Int32, step: Int, run: String?)
+    /// The loss was finite but the gradient of `parameter` (a dotted name such as
+    /// `blocks.2.attention.qkv.weight`) held NaN/inf.
+    case nonFiniteGradient(step: Int, parameter: String, lastCheckpoint: Int?)
 
     public var description: String {
         switch self {

@@ -42,7 +42,7 @@ public struct TranslationState: Codable, Equatable, Sendable, TrainingCheckpoint
 
     /// The safetensors metadata of an encoder–decoder checkpoint with this state.
     var weightsMetadata: [String: String] {
-        let model = (try? JSONEncoder().encode(config.model)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let model = Checkpoint.metadataJSON(config.model)
         return TranslationState.weightsMetadata(modelConfig: model)
     }
 

@@ -134,7 +134,7 @@ public final class TranslationTask: TrainingTask {
     public var configuration: (any Encodable)? { config }
 
     public var checkpointMetadata: [String: String] {
-        let model = (try? JSONEncoder().encode(config.model)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let model = Checkpoint.metadataJSON(config.model)
         return TranslationState.weightsMetadata(modelConfig: model)
     }
 
