@@ -17,8 +17,8 @@ public enum TrainError: Error, CustomStringConvertible, Equatable {
     /// SIGINT or SIGTERM stopped the loop after `step`; `run` holds a checkpoint of that step (nil
     /// when training in memory).
     case interrupted(signal: Int32, step: Int, run: String?)
-    /// The loss was finite but the gradient of `parameter` (a dotted name such as
-    /// `blocks.2.attention.qkv.weight`) held NaN/inf.
+    /// The loss was finite but the gradient norm was not: `parameter` (a dotted name such as
+    /// `blocks.2.attention.qkv.weight`) holds the first NaN/inf entry, or the largest if all are finite.
     case nonFiniteGradient(step: Int, parameter: String, lastCheckpoint: Int?)
 
     public var description: String {
@@ -26,7 +26,7 @@ public enum TrainError: Error, CustomStringConvertible, Equatable {
         case let .nonFiniteLoss(step, last):
             return "loss became NaN/inf at step \(step) (in the forward pass); training stopped and \(TrainError.kept(last)). \(TrainError.advice)"
         case let .nonFiniteGradient(step, parameter, last):
-            return "the gradient of \(parameter) became NaN/inf at step \(step) (the loss was finite); training stopped and \(TrainError.kept(last)). \(TrainError.advice)"
+            return "the gradient norm became NaN/inf at step \(step) (the loss was finite; first or largest in \(parameter)); training stopped and \(TrainError.kept(last)). \(TrainError.advice)"
         case let .runExists(p):
             return "run folder \(p) already has checkpoints; pass --resume to continue it, or choose another --out"
         case let .interrupted(signal, step, run):

@@ -130,14 +130,20 @@ public final class TrainingLoop<Task: TrainingTask> {
         return value
     }
 
-    /// The name of the first parameter (in `namedParameters` order) whose gradient holds NaN or inf, if any.
+    /// The parameter to blame for a non-finite gradient norm: the first (in `namedParameters` order) whose
+    /// gradient holds NaN or inf, or — when every entry is finite and only their squares overflowed — the one
+    /// with the largest entry. Nil without gradients.
     public func nonFiniteGradient() -> String? {
+        var largest: (name: String, value: Float)?
         for (name, tensor) in model.namedParameters() {
             guard let g = tensor.grad else { continue }
             let p = g.pointer
-            for i in 0..<g.count where !p[i].isFinite { return name }
+            for i in 0..<g.count {
+                if !p[i].isFinite { return name }
+                if abs(p[i]) > (largest?.value ?? -1) { largest = (name, abs(p[i])) }
+            }
         }
-        return nil
+        return largest?.name
     }
 
     /// The loss of `batch` with its gradient added into the master model's parameters, computed in
