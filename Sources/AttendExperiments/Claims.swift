@@ -16,17 +16,19 @@ public struct Claim: Codable, Equatable, Sendable {
     public var requires: [Check]
     /// Reported under "Additional results" instead of "Results".
     public var additional: Bool
-    /// German title and statement (`--language de`); the paper's words stay as quoted.
+    /// German title, statement and account of the paper (`--language de`); quotations stay in the paper's words.
     public var titleDe: String?
     public var statementDe: String?
+    public var paperDe: String?
     /// Where the paper says it (section, table or figure), printed with the quote.
     public var source: String?
 
     public init(from decoder: Decoder) throws {
         let c = try StrictContainer(decoder, allowed: ["id", "title", "statement", "paper", "checks", "requires", "additional",
-                                                       "titleDe", "statementDe", "source"])
+                                                       "titleDe", "statementDe", "paperDe", "source"])
         id = try c("id"); title = try c("title"); statement = try c("statement"); paper = try c("paper")
-        titleDe = try c.optional("titleDe"); statementDe = try c.optional("statementDe"); source = try c.optional("source")
+        titleDe = try c.optional("titleDe"); statementDe = try c.optional("statementDe"); paperDe = try c.optional("paperDe")
+        source = try c.optional("source")
         checks = try c("checks")
         if checks.isEmpty { throw c.invalid("checks", "must list at least one check") }
         requires = try c.optional("requires") ?? []
@@ -39,6 +41,8 @@ extension Claim {
     public func title(_ language: Report.Language) -> String { language == .de ? (titleDe ?? title) : title }
     /// The statement in `language`.
     public func statement(_ language: Report.Language) -> String { language == .de ? (statementDe ?? statement) : statement }
+    /// What the paper reports, in `language`.
+    public func paper(_ language: Report.Language) -> String { language == .de ? (paperDe ?? paper) : paper }
 }
 
 /// Picks stored runs: those of `experiment` whose parameters equal every entry of `where`, and one measure of them.

@@ -87,6 +87,16 @@ struct SpecTests {
         #expect(try JSONDecoder().decode(Study.self, from: data) == study)
     }
 
+    @Test("the linear-attention study's prose is complete in German: every section, every claim's title, statement and account of the paper")
+    func germanProse() throws {
+        let study = try Study.load(folder: packageRoot.appendingPathComponent("Experiments/linear-attention"), scale: .full)
+        #expect(!study.text.isEmpty)
+        for key in study.text.keys.sorted() { #expect(study.textDe?[key]?.isEmpty == false, "textDe lacks \(key)") }
+        for claim in study.claims {
+            #expect(claim.titleDe != nil && claim.statementDe != nil && claim.paperDe != nil, "claim \(claim.id) lacks German")
+        }
+    }
+
     @Test("adding a kind keeps the other runs' fingerprints (they are not re-run); changing a setting changes them")
     func fingerprints() throws {
         let study = try Study.load(folder: packageRoot.appendingPathComponent("Experiments/linear-attention"), scale: .quick)
