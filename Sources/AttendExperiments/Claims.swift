@@ -224,10 +224,7 @@ public struct Check: Codable, Equatable, Sendable {
         return (v, passes(v) ? .pass : .fail)
     }
 
-    /// "≤ 1.3" or "≥ 10", with the margin.
-    public var thresholdText: String { thresholdText(ReportWords(language: .en)) }
-
-    /// The threshold in the words of a report.
+    /// The threshold ("≤ 1.3", "≥ 10", with the margin) in the words of a report.
     public func thresholdText(_ w: ReportWords) -> String {
         let t = atMost.map { "≤ \(w.number($0))" } ?? "≥ \(w.number(atLeast!))"
         return margin > 0 ? "\(t) " + w.f("(± %@ too close to call)", w.number(margin)) : t

@@ -29,7 +29,7 @@ enum DecoderOnlyFamily {
         return config
     }
 
-    static func schema(vocab: Int = 16, length: Int = 16) -> ConfigSchema {
+    static func schema(vocab: Int, length: Int) -> ConfigSchema {
         ConfigSchema(modelKeys: modelKeys, trainingKeys: TrainingSpec.keys, kindKey: "attention",
                      checkModel: { _ = try model($0, vocab: vocab, length: length) },
                      checkTraining: { _ = try $0.decode(as: TrainingSpec.self) })
