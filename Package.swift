@@ -20,6 +20,10 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Tests only: property-based fuzzing of the loaders (AttendFuzzTests).
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        // `swift package generate-documentation` for the DocC catalog in Sources/Attend/Attend.docc.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // bfloat16 kernels (AVX512-BF16 intrinsics, chosen at run time; see BFloat16GEMM.swift).
@@ -44,6 +48,10 @@ let package = Package(
         .testTarget(name: "AttendNNTests", dependencies: ["AttendNN", "AttendModels", "AttendTestSupport"], swiftSettings: nativeFlags),
         .testTarget(name: "AttendTrainTests", dependencies: ["Attend", "AttendTestSupport"], swiftSettings: nativeFlags),
         .testTarget(name: "AttendExperimentsTests", dependencies: ["Attend", "AttendTestSupport"], swiftSettings: nativeFlags),
+        // Every loader fed mutated files (truncation, bit flips, huge sizes, invalid UTF-8): typed errors, never a crash.
+        .testTarget(name: "AttendFuzzTests",
+                    dependencies: ["Attend", "AttendTestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
+                    swiftSettings: nativeFlags),
     ],
     // Kernels share raw pointers across DispatchQueue.concurrentPerform workers by design;
     // Swift 5 mode keeps those data-race checks as the warnings they are for this code.
