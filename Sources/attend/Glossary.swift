@@ -75,7 +75,7 @@ enum Glossary {
                       meaning: "Run folder to write (config.json, metrics.jsonl, checkpoints/; default runs/shakespeare-char, or runs/<task>).",
                       fixedDefaults: [lm: "runs/shakespeare-char", syn: "runs/<task>", tr: "runs/translation (runs/tatoeba-en-es with the preset)"]),
         GlossaryEntry(name: "resume", group: "Run", keys: all(""),
-                      meaning: "Continue the run in --out: its newest checkpoint, or a fresh start when it has none. The character LM takes every setting from the run's config.json and refuses flags that differ, except --max-steps; encoder–decoder runs are resumed with their flags repeated.",
+                      meaning: "Continue the run in --out: its newest checkpoint, or a fresh start of the configured run when it has none. Every setting (and the task) comes from the run's config.json; a flag that differs from it is refused, except --max-steps.",
                       fixedDefaults: [lm: "off", syn: "off", tr: "off"]),
         GlossaryEntry(name: "stop-after", group: "Run", keys: all(""),
                       meaning: "Stop after this many steps in this invocation (the schedule still follows --max-steps).",
