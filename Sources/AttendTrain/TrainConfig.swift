@@ -1,4 +1,5 @@
 import AttendKernels
+import AttendData
 import AttendModels
 
 /// Optimisation settings of a training run; names are the glossary shared with JSON and CLI flags.
@@ -88,10 +89,24 @@ public struct RunConfig: Codable, Equatable, Sendable {
     public var training: TrainConfig
     /// Path of the text file trained on.
     public var data: String
+    /// How the data file is read: UTF-8 text (default) or raw bytes (`--bytes`).
+    public var dataFormat: DataFormat
 
-    public init(model: ModelConfig, training: TrainConfig, data: String) {
+    public init(model: ModelConfig, training: TrainConfig, data: String, dataFormat: DataFormat = .text) {
         self.model = model
         self.training = training
         self.data = data
+        self.dataFormat = dataFormat
+    }
+
+    enum CodingKeys: String, CodingKey { case model, training, data, dataFormat }
+
+    /// Decodes a config.json; one written before `dataFormat` existed reads as text.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        model = try c.decode(ModelConfig.self, forKey: .model)
+        training = try c.decode(TrainConfig.self, forKey: .training)
+        data = try c.decode(String.self, forKey: .data)
+        dataFormat = try c.decodeIfPresent(DataFormat.self, forKey: .dataFormat) ?? .text
     }
 }

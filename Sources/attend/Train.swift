@@ -224,20 +224,20 @@ struct Train: ParsableCommand {
             let dataset: TextDataset
             var config: RunConfig
             if resume, let stored = try resumedConfig(runURL, file: file) {
-                dataset = try TextDataset(path: stored.data)
+                dataset = try TextDataset(path: stored.data, format: stored.dataFormat)
                 guard dataset.tokenizer.vocabSize == stored.model.vocabSize else {
                     throw CommandError("cannot resume \(out): its config.json has a vocabulary of \(stored.model.vocabSize) characters but \(stored.data) now has \(dataset.tokenizer.vocabSize); the data file changed — restore it or start a new run with another --out")
                 }
                 config = stored
             } else if let file, let path = runOptions.configFile {
                 config = applyingFlags(to: file, fresh: false)
-                dataset = try TextDataset(path: config.data)
+                dataset = try TextDataset(path: config.data, format: config.dataFormat)
                 if dataOptions.data == nil && dataset.tokenizer.vocabSize != config.model.vocabSize {
                     throw CommandError("--config \(path) has a vocabulary of \(config.model.vocabSize) characters but \(config.data) has \(dataset.tokenizer.vocabSize); the data file changed — restore it, or pass --data to train on another file")
                 }
                 config.model.vocabSize = dataset.tokenizer.vocabSize
             } else {
-                dataset = try TextDataset(path: dataOptions.data ?? Self.defaultData)
+                dataset = try TextDataset(path: dataOptions.data ?? Self.defaultData, format: dataOptions.bytes ? .bytes : .text)
                 config = runConfig(vocabSize: dataset.tokenizer.vocabSize)
             }
             if let notice = BFloat16Support.resolve(config.training.precision).notice { writeError(notice + "\n") }
