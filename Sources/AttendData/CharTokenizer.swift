@@ -91,6 +91,8 @@ public enum DataError: Error, CustomStringConvertible, Equatable {
     case unknownCharacter(Character)
     /// The file is not UTF-8 text: `reason` says what was found at byte `offset`.
     case notText(path: String, offset: Int, reason: String)
+    /// A binary data file does not have the layout its reader expects.
+    case malformed(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -100,6 +102,8 @@ public enum DataError: Error, CustomStringConvertible, Equatable {
             return "\(p) has only \(n) tokens in its smaller split, but a batch needs at least \(needed) (contextLength + 1); use a longer text or a smaller --context-length"
         case let .unknownCharacter(c):
             return "character \(String(reflecting: String(c))) is not in the model's vocabulary; use only characters seen in training"
+        case let .malformed(p, reason):
+            return "data file \(p) is malformed (\(reason)); restore it from the project (git checkout) or regenerate it"
         case let .notText(p, offset, reason):
             return "data file \(p) is not UTF-8 text (\(reason) at byte \(offset)); convert it to UTF-8 (e.g. iconv -f latin1 -t utf-8), or pass --bytes to train on its bytes (one token per byte)"
         }

@@ -1,3 +1,4 @@
+import Foundation
 import AttendKernels
 import AttendData
 import AttendModels
@@ -109,4 +110,15 @@ public struct RunConfig: Codable, Equatable, Sendable {
         data = try c.decode(String.self, forKey: .data)
         dataFormat = try c.decodeIfPresent(DataFormat.self, forKey: .dataFormat) ?? .text
     }
+}
+
+/// Refuses a batch whose activations (a rough upper estimate: `tokens` × `perToken` floats kept for
+/// the backward pass) would not fit in this machine's memory, before anything is allocated.
+func checkActivationMemory(tokens: Double, perToken: Double, field: String,
+                           memory: Double = Double(ProcessInfo.processInfo.physicalMemory)) throws {
+    let needed = tokens * perToken * 4
+    guard needed > memory else { return }
+    throw ConfigError.invalid(field: field, message: String(
+        format: "a batch of %.3g tokens needs ~%.1f GiB of activations, more than this machine's %.1f GiB; use a smaller batch (or context)",
+        tokens, needed / 1_073_741_824, memory / 1_073_741_824))
 }

@@ -94,6 +94,17 @@ extension Train {
                 guard let n = Int(requested.data["examples"] ?? ""), let length = Int(requested.data["taskLength"] ?? "") else {
                     throw CommandError("--task \(taskName) needs whole numbers for data.examples and data.taskLength (--examples, --task-length)")
                 }
+                guard n >= 1, length >= 1 else {
+                    throw CommandError("--examples and --task-length must be ≥ 1 (got \(n) and \(length))")
+                }
+                guard length < model.maxLength / 2 else {
+                    throw CommandError("--task-length \(length) does not fit --max-length \(model.maxLength) (an example's sequences need ≤ max-length / 2 tokens); use a shorter task or a larger --max-length")
+                }
+                // 2 sequences of ≤ length + 1 Int32 ids (plus array overhead) per example.
+                let bytes = Double(n) * (Double(length) * 8 + 128)
+                guard bytes < Double(ProcessInfo.processInfo.physicalMemory) / 4 else {
+                    throw CommandError(String(format: "--examples %d of length %d would take ~%.1f GiB; use fewer examples", n, length, bytes / 1_073_741_824))
+                }
                 trainExamples = synthetic.examples(count: n, minLength: 1, maxLength: length, seed: training.seed)
                 validExamples = synthetic.examples(count: 500, minLength: 1, maxLength: length, seed: training.seed &+ 1)
                 dataNote = ["task": synthetic.rawValue, "examples": "\(n)", "taskLength": "\(length)"]
