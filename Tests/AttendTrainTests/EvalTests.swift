@@ -109,4 +109,21 @@ struct EvalTests {
         let bad = try AttendProcess.run(base + ["--top-p", "1.5"])
         #expect(bad.status != 0 && bad.output.contains("--top-p must be in (0, 1]"))
     }
+
+    @Test("attend tokenizer export writes the run's vocabulary as tokenizer.json; attend tokenizer encode reads it back")
+    func exportTokenizer() throws {
+        let (run, dataset, _) = try Self.trainedRun()
+        let out = run.appendingPathComponent("tokenizer.json")
+        let r = try AttendProcess.run(["tokenizer", "export", "--checkpoint", run.path, "--out", out.path])
+        #expect(r.status == 0, "\(r.output)")
+        #expect(try HuggingFaceTokenizer.read(out) == .characters(dataset.tokenizer))
+        let text = run.appendingPathComponent("lines.txt")
+        try Data("to be\r\nor not\n".utf8).write(to: text)
+        let encoded = try AttendProcess.run(["tokenizer", "encode", "--tokenizer", out.path, "--input", text.path])
+        let expected = [try dataset.tokenizer.encode("to be"), try dataset.tokenizer.encode("or not")]
+            .map { $0.map(String.init).joined(separator: " ") }.joined(separator: "\n") + "\n"
+        #expect(encoded.status == 0 && encoded.output == expected, "\(encoded.output)")
+        let missing = try AttendProcess.run(["tokenizer", "encode", "--tokenizer", "/nonexistent.json", "--input", text.path])
+        #expect(missing.status == 1 && missing.output.contains("cannot read tokenizer file /nonexistent.json"))
+    }
 }
