@@ -164,7 +164,7 @@ public enum HuggingFaceTokenizer: Equatable, Sendable {
         guard let vocab = model["vocab"] as? [String: Any] else { throw invalid("the model has no vocab object") }
         var ids: [String: Int] = [:]
         for (token, value) in vocab {
-            guard let number = value as? NSNumber, number.doubleValue == Double(number.intValue), number.intValue >= 0 else {
+            guard let number = value as? NSNumber, case let d = number.doubleValue, d >= 0, d < 1e9, d.rounded() == d else {
                 throw invalid("the id of \(String(reflecting: token)) is not a non-negative integer")
             }
             ids[token] = number.intValue
