@@ -138,7 +138,7 @@ def main():
         subprocess.run([attend, "tokenizer", "learn", "--kind", "characters", "--out", small_chars, "--input", source], check=True)
         Tokenizer.from_file(small_bpe).save(os.path.join(FIXTURES, "bpe.saved-by-tokenizers.json"))
         Tokenizer.from_file(small_chars).save(os.path.join(FIXTURES, "characters.saved-by-tokenizers.json"))
-        texts = PROBES + splits["test.es"][:10] + splits["test.en"][:10]
+        texts = list(dict.fromkeys(PROBES + splits["test.es"][:10] + splits["test.en"][:10]))
         expected = {"texts": texts}
         for name, path in [("bpe", small_bpe), ("characters", small_chars)]:
             tok = Tokenizer.from_file(path)
@@ -147,9 +147,18 @@ def main():
             if name == "characters":  # texts with characters outside the vocabulary: refused by both
                 expected["charactersRefused"] = [t for t in texts if t not in known]
             failures += compare(f"{name} fixture", attend, path, {"fixture": known}, check_decode=True)
-        with open(os.path.join(FIXTURES, "expected.json"), "w", encoding="utf-8") as f:
-            json.dump(expected, f, ensure_ascii=False, indent=1)
-            f.write("\n")
+        with open(os.path.join(FIXTURES, "expected.json"), "w", encoding="utf-8") as f:  # one entry a line
+            def dumps(v):
+                return json.dumps(v, ensure_ascii=False, separators=(",", ":"))
+            f.write("{\n")
+            for i, (key, value) in enumerate(expected.items()):
+                if isinstance(value, dict):
+                    inner = ",\n".join(f"  {dumps(k)}:{dumps(v)}" for k, v in value.items())
+                    f.write(f" {dumps(key)}:{{\n{inner}\n }}")
+                else:
+                    f.write(f" {dumps(key)}:{dumps(value)}")
+                f.write(",\n" if i < len(expected) - 1 else "\n")
+            f.write("}\n")
         print("fixtures written to", os.path.relpath(FIXTURES, ROOT))
 
     print("OK: identical ids" if failures == 0 else f"FAILED: {failures} mismatches")

@@ -12,6 +12,7 @@ public enum TokenizerFileError: Error, CustomStringConvertible, Equatable {
     /// An Attend tokenizer that tokenizer.json cannot express with the same ids.
     case notRepresentable(reason: String)
 
+    /// One line: the file, what is wrong, what to do.
     public var description: String {
         switch self {
         case let .unreadable(path): return "cannot read tokenizer file \(path); pass an existing tokenizer.json"

@@ -11,6 +11,7 @@ public enum TensorFileError: Error, CustomStringConvertible, Equatable {
     /// A valid file with a tensor type Attend does not read.
     case unsupported(path: String, reason: String)
 
+    /// One line: the file, what is wrong, what to do.
     public var description: String {
         switch self {
         case let .unreadable(path, reason): return "cannot read \(path): \(reason)"
