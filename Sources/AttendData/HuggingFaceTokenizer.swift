@@ -90,9 +90,9 @@ public enum HuggingFaceTokenizer: Equatable, Sendable {
     public func json() throws -> Data {
         var root: [String: Any] = ["version": "1.0", "truncation": NSNull(), "padding": NSNull(), "normalizer": NSNull(),
                                    "post_processor": NSNull()]
+        var vocab: [String: Int] = [:]
         switch self {
         case let .characters(t):
-            var vocab: [String: Int] = [:]
             for (i, c) in t.characters.enumerated() {
                 let key = String(c).precomposedStringWithCanonicalMapping
                 guard vocab[key] == nil else { throw TokenizerFileError.notRepresentable(reason: "character \(String(reflecting: key)) appears twice") }
@@ -100,11 +100,10 @@ public enum HuggingFaceTokenizer: Equatable, Sendable {
             }
             root["added_tokens"] = [Any]()
             root["normalizer"] = ["type": "NFC"]
-            root["model"] = ["type": "WordLevel", "vocab": vocab, "unk_token": "<unk>"] as [String: Any]
+            root["model"] = ["type": "WordLevel", "vocab": Self.vocabPlaceholder, "unk_token": "<unk>"] as [String: Any]
             root["pre_tokenizer"] = Self.split(Self.characterPattern)
             root["decoder"] = ["type": "Fuse"]
         case let .bytePairs(t):
-            var vocab: [String: Int] = [:]
             func add(_ s: String, _ id: Int) throws {
                 if let other = vocab[s] {
                     throw TokenizerFileError.notRepresentable(reason: "token \(id) spells \(String(reflecting: s)) like token \(other); a tokenizer.json vocabulary gives each string one id")
@@ -124,12 +123,26 @@ public enum HuggingFaceTokenizer: Equatable, Sendable {
             }
             root["model"] = ["type": "BPE", "dropout": NSNull(), "unk_token": NSNull(), "continuing_subword_prefix": NSNull(),
                              "end_of_word_suffix": NSNull(), "fuse_unk": false, "byte_fallback": false, "ignore_merges": false,
-                             "vocab": vocab, "merges": merges] as [String: Any]
+                             "vocab": Self.vocabPlaceholder, "merges": merges] as [String: Any]
             root["pre_tokenizer"] = ["type": "Sequence", "pretokenizers": [Self.split(Self.wordPattern), Self.byteLevel]] as [String: Any]
             root["decoder"] = Self.byteLevel
         }
-        return try JSONSerialization.data(withJSONObject: root, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
+        // The vocabulary is written in id order (as the tokenizers package writes it): sorted-key output
+        // orders some non-ASCII keys differently from run to run, and one tokenizer should give one file.
+        var text = String(decoding: try JSONSerialization.data(withJSONObject: root, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]),
+                          as: UTF8.self)
+        let entries = try vocab.sorted { $0.value < $1.value }.map { key, id -> String in
+            let quoted = String(decoding: try JSONSerialization.data(withJSONObject: key, options: [.fragmentsAllowed, .withoutEscapingSlashes]), as: UTF8.self)
+            return "\(quoted): \(id)"
+        }
+        guard let placeholder = text.range(of: "\"\(Self.vocabPlaceholder)\"", options: .backwards) else { preconditionFailure("vocabulary placeholder missing") }
+        text.replaceSubrange(placeholder, with: "{\n" + entries.map { "      " + $0 }.joined(separator: ",\n") + "\n    }")
+        return Data(text.utf8)
     }
+
+    /// Stands for the vocabulary object while the rest of the file is serialised (found searching from the
+    /// end: only fixed strings follow the model's `vocab` key in sorted order).
+    private static let vocabPlaceholder = "attend:vocabulary-placeholder"
 
     /// Writes tokenizer.json atomically.
     public func write(to url: URL) throws { try AtomicFile.write(try json(), to: url) }

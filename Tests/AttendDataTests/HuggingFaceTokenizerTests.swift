@@ -45,8 +45,14 @@ struct HuggingFaceTokenizerTests {
             #expect(bpe.encode(text) == ids, "\(String(reflecting: text))")
             #expect(bpe.decode(ids) == text)
         }
-        // Writing and reading again gives the same tokenizer.
-        #expect(try HuggingFaceTokenizer(json: try written.json()) == written)
+        // Writing and reading again gives the same tokenizer; the vocabulary is written in id order, so one
+        // tokenizer gives one file.
+        let json = try written.json()
+        #expect(try HuggingFaceTokenizer(json: json) == written)
+        let text = String(decoding: json, as: UTF8.self)
+        let positions = ["\"<pad>\": 0", "\"<unk>\": 3", "\"\u{100}\": 4", "\"\u{120}\": 36", "\"\u{A2}\": 166"].map { text.range(of: $0)?.lowerBound }
+        #expect(positions.allSatisfy { $0 != nil } && positions.map { $0! } == positions.map { $0! }.sorted(), "\(positions)")
+        #expect(json == (try HuggingFaceTokenizer(json: json).json()))
     }
 
     @Test("the character fixture gives the tokenizers package's ids; texts it refuses for an unknown character Attend refuses too")
