@@ -126,4 +126,24 @@ struct EvalTests {
         let missing = try AttendProcess.run(["tokenizer", "encode", "--tokenizer", "/nonexistent.json", "--input", text.path])
         #expect(missing.status == 1 && missing.output.contains("cannot read tokenizer file /nonexistent.json"))
     }
+
+    @Test("attend tokenizer export writes a translation run's BPE: the same file attend tokenizer learn makes from its corpus")
+    func exportTranslationTokenizer() throws {
+        let dir = temporaryFolder("export-bpe")
+        let source = dir.appendingPathComponent("s.txt"), target = dir.appendingPathComponent("t.txt")
+        try Data(String(repeating: "the cat sat on the mat\nthe dog ate 42 bones\n", count: 10).utf8).write(to: source)
+        try Data(String(repeating: "el gato se sentó\nel perro comió 42 huesos\n", count: 10).utf8).write(to: target)
+        let run = dir.appendingPathComponent("run")
+        let trained = try AttendProcess.run(["train", "--task", "translation", "--source", source.path, "--target", target.path,
+                                             "--vocab-size", "300", "--model-dim", "16", "--num-heads", "2", "--max-steps", "1", "--out", run.path])
+        #expect(trained.status == 0, "\(trained.output)")
+        let exported = dir.appendingPathComponent("run.json"), learned = dir.appendingPathComponent("learned.json")
+        #expect(try AttendProcess.run(["tokenizer", "export", "--checkpoint", run.path, "--out", exported.path]).status == 0)
+        #expect(try AttendProcess.run(["tokenizer", "learn", "--kind", "bpe", "--vocab-size", "300", "--out", learned.path,
+                                       "--input", source.path, target.path]).status == 0)
+        #expect(try Data(contentsOf: exported) == Data(contentsOf: learned))
+        guard case let .bytePairs(bpe) = try HuggingFaceTokenizer.read(exported) else { Issue.record("not a BPE"); return }
+        #expect(bpe.vocabSize == 300)
+        #expect(try TranslationCheckpoint.loadState(try Checkpoint.resolve(run.path)).vocabulary == .bpe(bpe))
+    }
 }
