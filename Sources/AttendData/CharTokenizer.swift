@@ -75,6 +75,9 @@ public struct CharTokenizer: Codable, Equatable, Sendable {
         }
     }
 
+    /// The id of one character, or nil when it is outside the vocabulary.
+    public func id(of character: Character) -> Int32? { index[character] }
+
     /// Text for token ids.
     public func decode(_ ids: [Int32]) -> String {
         String(ids.map { characters[Int($0)] })
