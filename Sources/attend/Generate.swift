@@ -44,7 +44,17 @@ struct Generate: ParsableCommand {
             let (model, state) = try Checkpoint.loadModel(try Checkpoint.resolve(checkpoint))
             try model.config.attentionSpec.requireRecurrentForm()
             let tokenizer = state.tokenizer
-            let ids = try tokenizer.encode(prompt)
+            // A byte-level run (--bytes) reads the prompt's UTF-8 bytes and writes raw bytes.
+            let byteLevel = tokenizer.bytes
+            func inVocabulary(_ text: String) -> String { byteLevel ? CharTokenizer.byteText(Data(text.utf8)) : text }
+            func emit(_ text: String) {
+                if byteLevel {
+                    FileHandle.standardOutput.write(Data(text.unicodeScalars.map { UInt8(truncatingIfNeeded: $0.value &- 0x100) }))
+                } else {
+                    print(text, terminator: "")
+                }
+            }
+            let ids = try tokenizer.encode(inVocabulary(prompt))
             if ids.isEmpty { throw ValidationError("--prompt must not be empty") }
             let resolved = BFloat16Support.resolve(precision)
             if let notice = resolved.notice { writeError(notice + "\n") }
@@ -55,15 +65,17 @@ struct Generate: ParsableCommand {
                                           repetitionPenalty: repetitionPenalty)
             for sample in 1...numSamples {
                 if numSamples > 1 { print("\(sample > 1 ? "\n" : "")--- sample \(sample)/\(numSamples) ---") }
-                var filter = StopStringFilter(stop: stop ?? "")
+                var filter = StopStringFilter(stop: stop.map(inVocabulary) ?? "")
                 print(prompt, terminator: "")
+                fflush(stdout)
                 _ = try model.generate(prompt: ids, count: tokens, options: options, precision: weights,
                                        rng: &rng) { (id: Int32) -> Bool in
-                    print(filter.feed(tokenizer.decode([id])), terminator: "")
+                    emit(filter.feed(tokenizer.decode([id])))
                     fflush(stdout)
                     return !filter.stopped
                 }
-                print(filter.finish())
+                emit(filter.finish())
+                print()
             }
         }
     }
