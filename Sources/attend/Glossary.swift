@@ -87,7 +87,7 @@ enum Glossary {
                       meaning: "Text file to train on (first 90 % train, last 10 % validation)."),
         GlossaryEntry(name: "bytes", group: "Data", keys: [lm: "dataFormat"],
                       meaning: "Read the data file as raw bytes, one token per byte (any file). Without it the file must be UTF-8 text: invalid UTF-8 or a NUL byte is refused, naming the byte offset.",
-                      fixedDefaults: [lm: "text"]),
+                      fixedDefaults: [lm: "off"]),
         GlossaryEntry(name: "source", group: "Data", keys: [tr: "data.source"],
                       meaning: "Source-language training file (one sentence per line; .gz accepted)."),
         GlossaryEntry(name: "target", group: "Data", keys: [tr: "data.target"], meaning: "Target-language training file, aligned with --source."),

@@ -78,7 +78,8 @@ struct ConfigCommandLineTests {
             for (column, value) in row.defaults.enumerated() where value == "—" {
                 // A value of the flag's type: another task's default, else 1.
                 let example = row.defaults.first { $0 != "—" && $0 != "none" && !$0.contains(" ") && !$0.contains("<") } ?? "1"
-                let args = ["train"] + Self.taskArgs[column] + [row.flag, example, "--out", temporaryFolder("unread").path]
+                // A pure flag (default "off", e.g. --bytes) takes no value.
+                let args = ["train"] + Self.taskArgs[column] + [row.flag] + (example == "off" ? [] : [example]) + ["--out", temporaryFolder("unread").path]
                 let r = try AttendProcess.run(args)
                 #expect(r.status == 1, "\(args): \(r.output)")
                 #expect(r.output.contains("\(row.flag) is not used by \(Self.taskNames[column])"), "\(args): \(r.output)")
