@@ -82,6 +82,11 @@ public final class RegressionAttention: Module {
         value = Linear(c.modelDim, width, bias: false, std: 1 / d.squareRoot(), rng: &rng)
         output = Linear(width, c.modelDim, bias: false, std: 1 / Float(width).squareRoot(), rng: &rng)
         positionBias = c.positionBias == .none ? nil : RelativePositionBias(kind: c.positionBias, numHeads: c.numHeads)
+        if c.positionBias == .logType && c.numHeads > 1, let rho = positionBias?.weight {
+            // Spread the heads' log-type scales geometrically, p_h = 2^(1 − 5(h − 1)/(H − 1)) from 2 to 1/16, so the
+            // heads start with different memory kernels τ^−p_h (identical kernels would move together).
+            for h in 0..<c.numHeads { rho[flat: h] = Float(Foundation.log(2.0)) * (1 - 5 * Float(h) / Float(c.numHeads - 1)) }
+        }
     }
 
     public var children: [(name: String, module: any Module)] {
