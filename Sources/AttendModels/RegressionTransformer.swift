@@ -187,6 +187,9 @@ public final class RegressionTransformer: Module {
         return out
     }
 
+    /// The read-out's output bias (b₂, or b of the linear read-out): the prediction's offset.
+    public var outputBias: Tensor { (readoutDown ?? readoutUp).bias! }
+
     /// Names of the weights AdamW decays: matrices, not the position bias.
     public func decayedParameterNames() -> Set<String> {
         Set(namedParameters().filter { $0.tensor.rank >= 2 && !$0.name.contains(".positionBias.") }.map(\.name))
