@@ -1,20 +1,35 @@
-/// Character-level tokenizer: the vocabulary is the sorted set of characters (Unicode scalars) in
-/// the training text, as nanoGPT's shakespeare_char `prepare.py`.
+import Foundation
+
+/// How a data file is read: as UTF-8 text (one token per character) or as raw bytes (one token per
+/// byte; `attend train --bytes`).
+public enum DataFormat: String, Codable, CaseIterable, Sendable {
+    /// UTF-8 text; a file with invalid UTF-8 or a NUL byte is refused (DataError.notText).
+    case text
+    /// Any file: each byte b is one token, held in the vocabulary as the character U+0100 + b.
+    case bytes
+}
+
+/// Character-level tokenizer: the vocabulary is the sorted set of characters (extended grapheme
+/// clusters, so "\r\n" is one) in the training text, as nanoGPT's shakespeare_char `prepare.py`.
+/// A byte-level tokenizer (`bytes`) holds byte b as the character U+0100 + b and decodes to raw bytes.
 public struct CharTokenizer: Codable, Equatable, Sendable {
     /// Vocabulary in id order.
     public let characters: [Character]
+    /// Whether the vocabulary stands for bytes (U+0100 + b) rather than text characters.
+    public let bytes: Bool
     private let index: [Character: Int32]
 
-    enum CodingKeys: String, CodingKey { case characters }
+    enum CodingKeys: String, CodingKey { case characters, bytes }
 
     /// Builds the vocabulary from `text`.
     public init(text: String) {
         self.init(characters: Array(Set(text)).sorted())
     }
 
-    /// Uses an explicit vocabulary.
-    public init(characters: [Character]) {
+    /// Uses an explicit vocabulary (`bytes`: its characters are byte characters, U+0100 + b).
+    public init(characters: [Character], bytes: Bool = false) {
         self.characters = characters
+        self.bytes = bytes
         var index: [Character: Int32] = [:]
         for (i, c) in characters.enumerated() { index[c] = Int32(i) }
         self.index = index
@@ -23,12 +38,30 @@ public struct CharTokenizer: Codable, Equatable, Sendable {
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let strings = try c.decode([String].self, forKey: .characters)
-        self.init(characters: strings.compactMap(\.first))
+        self.init(characters: strings.compactMap(\.first), bytes: try c.decodeIfPresent(Bool.self, forKey: .bytes) ?? false)
     }
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(characters.map { String($0) }, forKey: .characters)
+        if bytes { try c.encode(true, forKey: .bytes) }
+    }
+
+    /// The character that stands for byte `b` in a byte-level vocabulary (U+0100 + b: one grapheme
+    /// per byte, unlike Latin-1, where "\r\n" would merge).
+    public static func byteCharacter(_ b: UInt8) -> Character { Character(Unicode.Scalar(0x100 + UInt32(b))!) }
+
+    /// `data` as byte characters (one per byte).
+    public static func byteText(_ data: Data) -> String {
+        var s = String.UnicodeScalarView()
+        for b in data { s.append(Unicode.Scalar(0x100 + UInt32(b))!) }
+        return String(s)
+    }
+
+    /// The output bytes of token ids: UTF-8 text, or the raw bytes of a byte-level vocabulary.
+    public func decodedData(_ ids: [Int32]) -> Data {
+        guard bytes else { return Data(decode(ids).utf8) }
+        return Data(ids.map { id in UInt8(truncatingIfNeeded: characters[Int(id)].unicodeScalars.first!.value - 0x100) })
     }
 
     /// Number of distinct tokens.
@@ -42,12 +75,15 @@ public struct CharTokenizer: Codable, Equatable, Sendable {
         }
     }
 
+    /// The id of one character, or nil when it is outside the vocabulary.
+    public func id(of character: Character) -> Int32? { index[character] }
+
     /// Text for token ids.
     public func decode(_ ids: [Int32]) -> String {
         String(ids.map { characters[Int($0)] })
     }
 
-    public static func == (a: CharTokenizer, b: CharTokenizer) -> Bool { a.characters == b.characters }
+    public static func == (a: CharTokenizer, b: CharTokenizer) -> Bool { a.characters == b.characters && a.bytes == b.bytes }
 }
 
 /// Problems with user-supplied data; messages say what to do.
@@ -56,6 +92,10 @@ public enum DataError: Error, CustomStringConvertible, Equatable {
     case emptyFile(String)
     case tooShort(path: String, tokens: Int, needed: Int)
     case unknownCharacter(Character)
+    /// The file is not UTF-8 text: `reason` says what was found at byte `offset`.
+    case notText(path: String, offset: Int, reason: String)
+    /// A binary data file does not have the layout its reader expects.
+    case malformed(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -65,6 +105,10 @@ public enum DataError: Error, CustomStringConvertible, Equatable {
             return "\(p) has only \(n) tokens in its smaller split, but a batch needs at least \(needed) (contextLength + 1); use a longer text or a smaller --context-length"
         case let .unknownCharacter(c):
             return "character \(String(reflecting: String(c))) is not in the model's vocabulary; use only characters seen in training"
+        case let .malformed(p, reason):
+            return "data file \(p) is malformed (\(reason)); restore it from the project (git checkout) or regenerate it"
+        case let .notText(p, offset, reason):
+            return "data file \(p) is not UTF-8 text (\(reason) at byte \(offset)); convert it to UTF-8 (e.g. iconv -f latin1 -t utf-8), or pass --bytes to train on its bytes (one token per byte)"
         }
     }
 }

@@ -72,6 +72,11 @@ public struct ParallelCorpus: Sendable {
             guard let d = FileManager.default.contents(atPath: path) else { throw CorpusError.missingFile(path) }
             data = d
         }
+        // Invalid UTF-8 is refused (never replaced silently), naming the byte offset.
+        if let bad = TextDataset.firstInvalidUTF8(data) {
+            throw CorpusError.unreadable(path, reason: String(format: "not UTF-8 text: an invalid sequence starting with byte 0x%02X at byte %d; convert it to UTF-8, e.g. iconv -f latin1 -t utf-8",
+                                                              data[data.startIndex + bad], bad))
+        }
         // Split bytes, not Characters: Swift treats "\r\n" as one Character.
         var lines = data.split(separator: 0x0A, omittingEmptySubsequences: false).map { line -> String in
             String(decoding: line.last == 0x0D ? line.dropLast() : line, as: UTF8.self)

@@ -21,7 +21,9 @@ public struct PixelImages: Sendable {
             let url = folder.appendingPathComponent(name)
             guard let data = FileManager.default.contents(atPath: url.path) else { throw DataError.missingFile(url.path) }
             let bytes = [UInt8](data), per = Self.side * Self.side / 2
-            guard !bytes.isEmpty, bytes.count % per == 0 else { throw DataError.tooShort(path: url.path, tokens: bytes.count, needed: per) }
+            guard !bytes.isEmpty, bytes.count % per == 0 else {
+                throw DataError.malformed(path: url.path, reason: "\(bytes.count) bytes is not a whole number of \(per)-byte images")
+            }
             return stride(from: 0, to: bytes.count, by: per).map { start in
                 var image = [UInt8](repeating: 0, count: 2 * per)
                 for i in 0..<per {

@@ -7,12 +7,58 @@ public struct TextDataset: Sendable {
     public let validation: [Int32]
     public let path: String
 
-    /// Reads and tokenises `path` with a character vocabulary built from the whole file.
-    public init(path: String, trainFraction: Double = 0.9) throws {
+    /// Reads and tokenises `path` with a vocabulary built from the whole file: its characters
+    /// (`.text`; a file with invalid UTF-8 or a NUL byte is refused with `DataError.notText`, never
+    /// silently repaired) or its bytes (`.bytes`).
+    public init(path: String, format: DataFormat = .text, trainFraction: Double = 0.9) throws {
         guard let data = FileManager.default.contents(atPath: path) else { throw DataError.missingFile(path) }
         guard !data.isEmpty else { throw DataError.emptyFile(path) }
-        let text = String(decoding: data, as: UTF8.self)
-        try self.init(text: text, path: path, trainFraction: trainFraction)
+        switch format {
+        case .text:
+            let text = try Self.utf8Text(data, path: path)
+            try self.init(text: text, path: path, trainFraction: trainFraction)
+        case .bytes:
+            let text = CharTokenizer.byteText(data)
+            let present = Set(data).sorted().map(CharTokenizer.byteCharacter)
+            try self.init(text: text, path: path, tokenizer: CharTokenizer(characters: present, bytes: true), trainFraction: trainFraction)
+        }
+    }
+
+    /// `data` as a String when it is valid UTF-8 without NUL bytes (a NUL is the mark of a binary file).
+    public static func utf8Text(_ data: Data, path: String) throws -> String {
+        if let nul = data.firstIndex(of: 0) {
+            throw DataError.notText(path: path, offset: nul - data.startIndex, reason: "a NUL byte, as in binary files")
+        }
+        if let text = String(validating: data, as: UTF8.self) { return text }
+        let offset = firstInvalidUTF8(data) ?? 0
+        let byte = data[data.startIndex + min(offset, data.count - 1)]
+        throw DataError.notText(path: path, offset: offset, reason: String(format: "an invalid UTF-8 sequence starting with byte 0x%02X", byte))
+    }
+
+    /// Offset of the first byte that starts an invalid (or truncated, overlong, surrogate or
+    /// out-of-range) UTF-8 sequence; nil when `data` is valid.
+    static func firstInvalidUTF8(_ data: Data) -> Int? {
+        let b = [UInt8](data)
+        var i = 0
+        while i < b.count {
+            let c = b[i]
+            let n: Int, low: UInt8, high: UInt8  // length, and the allowed range of the second byte
+            switch c {
+            case 0x00...0x7F: i += 1; continue
+            case 0xC2...0xDF: (n, low, high) = (2, 0x80, 0xBF)
+            case 0xE0: (n, low, high) = (3, 0xA0, 0xBF)
+            case 0xED: (n, low, high) = (3, 0x80, 0x9F)
+            case 0xE1...0xEF: (n, low, high) = (3, 0x80, 0xBF)
+            case 0xF0: (n, low, high) = (4, 0x90, 0xBF)
+            case 0xF4: (n, low, high) = (4, 0x80, 0x8F)
+            case 0xF1...0xF3: (n, low, high) = (4, 0x80, 0xBF)
+            default: return i
+            }
+            guard i + n <= b.count, (low...high).contains(b[i + 1]) else { return i }
+            for k in 2..<max(n, 2) where !(0x80...0xBF).contains(b[i + k]) { return i }
+            i += n
+        }
+        return nil
     }
 
     /// Tokenises `text` directly (for tests and in-memory data).

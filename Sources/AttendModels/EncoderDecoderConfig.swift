@@ -1,3 +1,4 @@
+import Foundation
 import AttendNN
 
 /// Shape of an encoder–decoder Transformer; field names are the glossary shared with JSON and CLI
@@ -119,6 +120,9 @@ public struct EncoderDecoderConfig: Codable, Equatable, Sendable {
             throw ConfigError.invalid(field: name, message: "must be a token id below vocabSize (\(vocabSize)), got \(id)")
         }
         try validatePositions()
+        let d = Double(modelDim), h = Double(hiddenDim)
+        let layers = Double(numEncoderLayers) * (4 * d * d + 2 * d * h) + Double(numDecoderLayers) * (8 * d * d + 2 * d * h)
+        try ModelConfig.checkMemory(parameters: Double(vocabSize) * d * 2 + Double(maxLength) * d + layers)
     }
 
     /// Checks positions, the relative-position bias and the dot product against the attention kinds.

@@ -1,3 +1,4 @@
+import Foundation
 import AttendNN
 
 /// Shape of a decoder-only language model; field names are the glossary shared with JSON and CLI flags.
@@ -77,6 +78,20 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         do { try attentionSpec.validate(as: .languageModel, headDim: modelDim / numHeads) } catch let e as AttentionSpecError {
             throw ConfigError.invalid(field: e.field, message: e.message)
         }
+        let d = Double(modelDim), h = Double(hiddenDim)
+        let parameters = Double(vocabSize) * d * 2 + Double(contextLength) * d + Double(numLayers) * (4 * d * d + 2 * d * h)
+        try Self.checkMemory(parameters: parameters)
+    }
+
+    /// Refuses a model whose weights, gradients and two Adam moments (16 bytes per parameter) would
+    /// not fit in this machine's memory, before anything is allocated (sizes from a mistyped flag or a
+    /// damaged config.json must not end in an out-of-memory kill).
+    public static func checkMemory(parameters: Double, memory: Double = Double(ProcessInfo.processInfo.physicalMemory)) throws {
+        let needed = parameters * 16
+        guard needed > memory else { return }
+        throw ConfigError.invalid(field: "modelDim", message: String(
+            format: "a model of ~%.3g parameters needs ~%.1f GiB for weights, gradients and Adam moments, more than this machine's %.1f GiB; choose a smaller modelDim, hiddenDim, numLayers, contextLength or vocabulary",
+            parameters, needed / 1_073_741_824, memory / 1_073_741_824))
     }
 
     static func divisors(of n: Int) -> [Int] { (1...min(n, 64)).filter { n % $0 == 0 }.suffix(5) }

@@ -22,6 +22,10 @@ public final class LanguageModelTask: TrainingTask {
         try config.model.validate()
         try config.training.validate()
         try dataset.check(contextLength: config.model.contextLength)
+        let m = config.model
+        try checkActivationMemory(tokens: Double(config.training.batchSize) * Double(m.contextLength),
+                                  perToken: Double(m.modelDim) * Double(m.numLayers) * 24 + Double(m.hiddenDim) * Double(m.numLayers) * 2
+                                      + Double(m.vocabSize) * 3, field: "batchSize")
         Tensor.linearPrecision = BFloat16Support.resolve(config.training.precision).precision
         self.config = config
         self.dataset = dataset

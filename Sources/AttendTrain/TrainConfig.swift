@@ -1,4 +1,6 @@
+import Foundation
 import AttendKernels
+import AttendData
 import AttendModels
 
 /// Optimisation settings of a training run; names are the glossary shared with JSON and CLI flags.
@@ -88,10 +90,35 @@ public struct RunConfig: Codable, Equatable, Sendable {
     public var training: TrainConfig
     /// Path of the text file trained on.
     public var data: String
+    /// How the data file is read: UTF-8 text (default) or raw bytes (`--bytes`).
+    public var dataFormat: DataFormat
 
-    public init(model: ModelConfig, training: TrainConfig, data: String) {
+    public init(model: ModelConfig, training: TrainConfig, data: String, dataFormat: DataFormat = .text) {
         self.model = model
         self.training = training
         self.data = data
+        self.dataFormat = dataFormat
     }
+
+    enum CodingKeys: String, CodingKey { case model, training, data, dataFormat }
+
+    /// Decodes a config.json; one written before `dataFormat` existed reads as text.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        model = try c.decode(ModelConfig.self, forKey: .model)
+        training = try c.decode(TrainConfig.self, forKey: .training)
+        data = try c.decode(String.self, forKey: .data)
+        dataFormat = try c.decodeIfPresent(DataFormat.self, forKey: .dataFormat) ?? .text
+    }
+}
+
+/// Refuses a batch whose activations (a rough upper estimate: `tokens` × `perToken` floats kept for
+/// the backward pass) would not fit in this machine's memory, before anything is allocated.
+func checkActivationMemory(tokens: Double, perToken: Double, field: String,
+                           memory: Double = Double(ProcessInfo.processInfo.physicalMemory)) throws {
+    let needed = tokens * perToken * 4
+    guard needed > memory else { return }
+    throw ConfigError.invalid(field: field, message: String(
+        format: "a batch of %.3g tokens needs ~%.1f GiB of activations, more than this machine's %.1f GiB; use a smaller batch (or context)",
+        tokens, needed / 1_073_741_824, memory / 1_073_741_824))
 }

@@ -86,6 +86,9 @@ public final class TrainingLoop<Task: TrainingTask> {
             }
         } else {
             if let run, (try? Checkpoint.resolve(run.path)) != nil { throw TrainError.runExists(run.path) }
+            // A fresh start in a folder that a killed attempt left without a checkpoint: its log lines
+            // belong to no checkpoint, so they go (the curves would otherwise hold them twice).
+            try metrics.truncate(after: 0)
             var initRNG = RandomGenerator(seed: settings.seed)
             model = try task.makeModel(rng: &initRNG)
             optimizer = task.makeOptimizer(for: model)

@@ -49,6 +49,11 @@ public final class TranslationTask: TrainingTask {
             throw ConfigError.invalid(field: "vocabSize", message: "the model has \(config.model.vocabSize) tokens but the vocabulary \(vocabulary.vocabSize)")
         }
         guard !train.isEmpty else { throw ConfigError.invalid(field: "data", message: "no training examples") }
+        let m = config.model
+        try checkActivationMemory(tokens: Double(config.training.batchTokens),
+                                  perToken: Double(m.modelDim) * Double(m.numEncoderLayers + m.numDecoderLayers) * 32
+                                      + Double(m.hiddenDim) * Double(m.numEncoderLayers + m.numDecoderLayers) * 2 + Double(m.vocabSize) * 3,
+                                  field: "batchTokens")
         Tensor.linearPrecision = BFloat16Support.resolve(config.training.precision ?? .fp32).precision
         self.config = config
         self.vocabulary = vocabulary

@@ -8,7 +8,7 @@ struct AttendCommand: ParsableCommand {
         commandName: "attend",
         abstract: "Build, train, sample and benchmark attention-based sequence models on the CPU, and replicate papers' claims.",
         version: SourceVersion.release,
-        subcommands: [Train.self, GlossaryCommand.self, Generate.self, Translate.self, BLEUCommand.self, Average.self, Bench.self, Replicate.self, ReportCommand.self])
+        subcommands: [Train.self, GlossaryCommand.self, Generate.self, Eval.self, TokenizerCommand.self, Translate.self, BLEUCommand.self, Average.self, Bench.self, Replicate.self, ReportCommand.self])
 }
 
 /// Runs `body`, turning the library's user-facing errors into a clean message and exit code 1;

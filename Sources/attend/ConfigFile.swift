@@ -16,46 +16,49 @@ enum ConfigFile {
     static let seq2seqDataKeys: Set<String> = ["task", "examples", "taskLength", "source", "target", "validSource", "validTarget",
                                                "testSource", "testTarget"]
 
-    static func load(_ path: String) throws -> Contents {
+    /// Reads `path`; errors name it as `label` (default "--config PATH"; a resumed run's stored
+    /// configuration passes "the run's config.json PATH").
+    static func load(_ path: String, label: String? = nil) throws -> Contents {
+        let name = label ?? "--config \(path)"
         guard let bytes = FileManager.default.contents(atPath: path) else {
-            throw CommandError("--config \(path) does not exist or cannot be read; pass a run folder's config.json")
+            throw CommandError("\(name) does not exist or cannot be read; pass a run folder's config.json")
         }
         let json: JSONTree
         do { json = try JSONDecoder().decode(JSONTree.self, from: bytes) }
-        catch { throw CommandError("--config \(path) is not valid JSON (\(describe(error)))") }
+        catch { throw CommandError("\(name) is not valid JSON (\(describe(error)))") }
         guard case let .object(top) = json else {
-            throw CommandError("--config \(path) must hold a JSON object (a run folder's config.json), not \(json.text.prefix(40))")
+            throw CommandError("\(name) must hold a JSON object (a run folder's config.json), not \(json.text.prefix(40))")
         }
         do {
             if let task = top["task"] {
-                guard case let .string(name) = task, name == "translation" || Seq2SeqTask(rawValue: name) != nil else {
-                    throw CommandError("--config \(path): task must be translation or one of \(Seq2SeqTask.allCases.map(\.rawValue).joined(separator: ", ")), got \(task.text)")
+                guard case let .string(taskName) = task, taskName == "translation" || Seq2SeqTask(rawValue: taskName) != nil else {
+                    throw CommandError("\(name): task must be translation or one of \(Seq2SeqTask.allCases.map(\.rawValue).joined(separator: ", ")), got \(task.text)")
                 }
                 let c = try JSONDecoder().decode(TranslationRunConfig.self, from: bytes)
-                try checkKnownKeys(json, against: c, path: path, openObjects: ["data"])
+                try checkKnownKeys(json, against: c, name: name, openObjects: ["data"])
                 if case let .object(data)? = top["data"], let bad = data.keys.sorted().first(where: { !seq2seqDataKeys.contains($0) }) {
-                    throw CommandError("--config \(path): unknown key data.\(bad) (an encoder–decoder run's data holds \(seq2seqDataKeys.sorted().joined(separator: ", ")))")
+                    throw CommandError("\(name): unknown key data.\(bad) (an encoder–decoder run's data holds \(seq2seqDataKeys.sorted().joined(separator: ", ")))")
                 }
-                if name != "translation" {
+                if taskName != "translation" {
                     for key in ["examples", "taskLength"] where Int(c.data[key] ?? "") == nil {
-                        throw CommandError("--config \(path): data.\(key) must be a whole number in quotes (as config.json writes it), got \(c.data[key].map { "\"\($0)\"" } ?? "nothing")")
+                        throw CommandError("\(name): data.\(key) must be a whole number in quotes (as config.json writes it), got \(c.data[key].map { "\"\($0)\"" } ?? "nothing")")
                     }
                 }
                 return .seq2seq(c)
             }
             let c = try JSONDecoder().decode(RunConfig.self, from: bytes)
-            try checkKnownKeys(json, against: c, path: path, openObjects: [])
+            try checkKnownKeys(json, against: c, name: name, openObjects: [])
             return .languageModel(c)
         } catch let e as DecodingError {
             var hint = ""
             if case .keyNotFound = e { hint = "; a run folder's config.json has every key (docs/CONFIG.md lists them)" }
-            throw CommandError("--config \(path): \(describe(e))\(hint)")
+            throw CommandError("\(name): \(describe(e))\(hint)")
         }
     }
 
     /// Refuses keys of `json` that the decoded value does not write back (keys with a null value,
     /// and the contents of `openObjects`, are exempt).
-    static func checkKnownKeys<T: Encodable>(_ json: JSONTree, against value: T, path: String, openObjects: Set<String>) throws {
+    static func checkKnownKeys<T: Encodable>(_ json: JSONTree, against value: T, name: String, openObjects: Set<String>) throws {
         let known = try JSONDecoder().decode(JSONTree.self, from: JSONEncoder().encode(value))
         func walk(_ given: JSONTree, _ written: JSONTree?, _ prefix: String) throws {
             guard case let .object(g) = given else { return }
@@ -66,7 +69,7 @@ enum ConfigFile {
                 if openObjects.contains(dotted) || value == .null { continue }
                 guard let sub = w[key] else {
                     let siblings = w.keys.sorted().joined(separator: ", ")
-                    throw CommandError("--config \(path): unknown key \(dotted) (\(prefix.isEmpty ? "the top level" : prefix) takes \(siblings))")
+                    throw CommandError("\(name): unknown key \(dotted) (\(prefix.isEmpty ? "the top level" : prefix) takes \(siblings))")
                 }
                 try walk(value, sub, dotted)
             }

@@ -75,7 +75,7 @@ enum Glossary {
                       meaning: "Run folder to write (config.json, metrics.jsonl, checkpoints/; default runs/shakespeare-char, or runs/<task>).",
                       fixedDefaults: [lm: "runs/shakespeare-char", syn: "runs/<task>", tr: "runs/translation (runs/tatoeba-en-es with the preset)"]),
         GlossaryEntry(name: "resume", group: "Run", keys: all(""),
-                      meaning: "Continue the run in --out: its newest checkpoint, or a fresh start when it has none. The character LM takes every setting from the run's config.json and refuses flags that differ, except --max-steps; encoder–decoder runs are resumed with their flags repeated.",
+                      meaning: "Continue the run in --out: its newest checkpoint, or a fresh start of the configured run when it has none. Every setting (and the task) comes from the run's config.json; a flag that differs from it is refused, except --max-steps.",
                       fixedDefaults: [lm: "off", syn: "off", tr: "off"]),
         GlossaryEntry(name: "stop-after", group: "Run", keys: all(""),
                       meaning: "Stop after this many steps in this invocation (the schedule still follows --max-steps).",
@@ -85,6 +85,9 @@ enum Glossary {
         // Data
         GlossaryEntry(name: "data", group: "Data", keys: [lm: "data"],
                       meaning: "Text file to train on (first 90 % train, last 10 % validation)."),
+        GlossaryEntry(name: "bytes", group: "Data", keys: [lm: "dataFormat"],
+                      meaning: "Read the data file as raw bytes, one token per byte (any file). Without it the file must be UTF-8 text: invalid UTF-8 or a NUL byte is refused, naming the byte offset.",
+                      fixedDefaults: [lm: "text"]),
         GlossaryEntry(name: "source", group: "Data", keys: [tr: "data.source"],
                       meaning: "Source-language training file (one sentence per line; .gz accepted)."),
         GlossaryEntry(name: "target", group: "Data", keys: [tr: "data.target"], meaning: "Target-language training file, aligned with --source."),

@@ -85,29 +85,38 @@ struct Train: ParsableCommand {
         return c
     }
 
-    /// The configuration to resume the run in `runURL` with: its config.json with the flags given
-    /// applied (over the --config file when one is given), refused (naming each flag) where this
-    /// changes anything but `maxSteps`.
+    /// The configuration to resume the character LM in `runURL` with: its config.json with the flags
+    /// given applied (over the --config file when one is given), refused (naming each flag) where this
+    /// changes anything but `maxSteps`; nil when the folder has no config.json.
     func resumedConfig(_ runURL: URL, file: RunConfig?) throws -> RunConfig? {
-        let path = runURL.appendingPathComponent("config.json")
-        guard FileManager.default.fileExists(atPath: path.path) else { return nil }
-        let stored: RunConfig
-        do { stored = try JSONDecoder().decode(RunConfig.self, from: Data(contentsOf: path)) }
-        catch { throw CommandError("cannot resume: \(path.path) is not a readable run configuration (\(error)); start a new run with another --out") }
+        guard let stored = try Self.storedConfig(RunConfig.self, in: runURL) else { return nil }
         var requested = applyingFlags(to: file ?? stored, fresh: false)
         if file != nil && dataOptions.data == nil { requested.model.vocabSize = stored.model.vocabSize }
         var comparable = requested
         comparable.training.maxSteps = stored.training.maxSteps
-        let changed = try changedFields(stored, comparable)
-        if !changed.isEmpty {
-            let flags = changed.map { "--\(kebabCase($0.key)) (stored: \($0.stored), given: \($0.given))" }
-            let source = runOptions.configFile.map { " (from --config \($0) and the flags)" } ?? ""
-            throw CommandError("""
-                --resume continues \(runURL.path) with the settings in its config.json; \(changed.count == 1 ? "this flag differs" : "these flags differ")\(source): \(flags.joined(separator: ", ")). \
-                Drop \(changed.count == 1 ? "it" : "them") to resume (only --max-steps may change), or start a new run with another --out.
-                """)
-        }
+        try refuseChanges(runURL, stored: stored, given: comparable)
         return requested
+    }
+
+    /// The run folder's config.json decoded as `C`, nil when there is none.
+    static func storedConfig<C: Decodable>(_ type: C.Type, in runURL: URL) throws -> C? {
+        let path = runURL.appendingPathComponent("config.json")
+        guard FileManager.default.fileExists(atPath: path.path) else { return nil }
+        do { return try JSONDecoder().decode(C.self, from: Data(contentsOf: path)) }
+        catch { throw CommandError("cannot resume: \(path.path) is not a readable run configuration (\(ConfigFile.describe(error))); start a new run with another --out") }
+    }
+
+    /// Refuses to resume `runURL` when `given` (the stored configuration with the flags applied,
+    /// `maxSteps` already put back) differs from `stored`, naming each flag with both values.
+    func refuseChanges<C: Encodable>(_ runURL: URL, stored: C, given: C) throws {
+        let changed = try changedFields(stored, given)
+        guard !changed.isEmpty else { return }
+        let flags = changed.map { "--\(kebabCase($0.key)) (stored: \($0.stored), given: \($0.given))" }
+        let source = runOptions.configFile.map { " (from --config \($0) and the flags)" } ?? ""
+        throw CommandError("""
+            --resume continues \(runURL.path) with the settings in its config.json; \(changed.count == 1 ? "this flag differs" : "these flags differ")\(source): \(flags.joined(separator: ", ")). \
+            Drop \(changed.count == 1 ? "it" : "them") to resume (only --max-steps may change), or start a new run with another --out.
+            """)
     }
 
     /// Where `attend train` starts from: the task family, and the --config file's configuration.
@@ -127,7 +136,25 @@ struct Train: ParsableCommand {
     func resolveStart() throws -> Start {
         let start: Start
         var description: String
-        if let path = runOptions.configFile {
+        let storedPath = URL(fileURLWithPath: runOptions.out ?? "").appendingPathComponent("config.json").path
+        if resume, runOptions.configFile == nil, runOptions.out != nil, FileManager.default.fileExists(atPath: storedPath) {
+            // --resume of an existing run: its own config.json says which task it is.
+            let label = "the run's config.json \(storedPath)"
+            switch try ConfigFile.load(storedPath, label: label) {
+            case .languageModel:
+                if let task = runOptions.task {
+                    throw CommandError("--task \(task) does not match \(runOptions.out!), a character language model run; drop --task to resume it")
+                }
+                start = .languageModel(file: nil)
+                description = "the character language model run in \(runOptions.out!)"
+            case let .seq2seq(c):
+                if let task = runOptions.task, task != c.task {
+                    throw CommandError("--task \(task) does not match \(runOptions.out!), a --task \(c.task) run; drop --task to resume it")
+                }
+                start = .seq2seq(task: c.task, file: nil)
+                description = "the --task \(c.task) run in \(runOptions.out!)"
+            }
+        } else if let path = runOptions.configFile {
             if let preset = runOptions.preset {
                 throw CommandError("--preset \(preset.rawValue) and --config \(path) both give the starting configuration; drop one")
             }
@@ -197,20 +224,20 @@ struct Train: ParsableCommand {
             let dataset: TextDataset
             var config: RunConfig
             if resume, let stored = try resumedConfig(runURL, file: file) {
-                dataset = try TextDataset(path: stored.data)
+                dataset = try TextDataset(path: stored.data, format: stored.dataFormat)
                 guard dataset.tokenizer.vocabSize == stored.model.vocabSize else {
                     throw CommandError("cannot resume \(out): its config.json has a vocabulary of \(stored.model.vocabSize) characters but \(stored.data) now has \(dataset.tokenizer.vocabSize); the data file changed — restore it or start a new run with another --out")
                 }
                 config = stored
             } else if let file, let path = runOptions.configFile {
                 config = applyingFlags(to: file, fresh: false)
-                dataset = try TextDataset(path: config.data)
+                dataset = try TextDataset(path: config.data, format: config.dataFormat)
                 if dataOptions.data == nil && dataset.tokenizer.vocabSize != config.model.vocabSize {
                     throw CommandError("--config \(path) has a vocabulary of \(config.model.vocabSize) characters but \(config.data) has \(dataset.tokenizer.vocabSize); the data file changed — restore it, or pass --data to train on another file")
                 }
                 config.model.vocabSize = dataset.tokenizer.vocabSize
             } else {
-                dataset = try TextDataset(path: dataOptions.data ?? Self.defaultData)
+                dataset = try TextDataset(path: dataOptions.data ?? Self.defaultData, format: dataOptions.bytes ? .bytes : .text)
                 config = runConfig(vocabSize: dataset.tokenizer.vocabSize)
             }
             if let notice = BFloat16Support.resolve(config.training.precision).notice { writeError(notice + "\n") }

@@ -12,6 +12,9 @@ import Foundation
 // the checkpoint interval); over a stored configuration (--resume, --config) a flag changes only
 // its own key.
 
+// Numeric options parse their value unconditionally, so that `--model-dim -5` reaches validation
+// ("model.modelDim must be positive …") instead of being read as an unknown flag "-5".
+
 /// The flags among `pairs` that were given ("--name").
 func givenFlags(_ pairs: [(String, Any?)]) -> [String] { pairs.compactMap { $0.1 == nil ? nil : "--\($0.0)" } }
 
@@ -22,7 +25,7 @@ struct RunOptions: ParsableArguments {
     @Option(help: .glossary("task")) var task: String?
     @Option(name: .customLong("out"), help: .glossary("out")) var out: String?
     @Flag(help: .glossary("resume")) var resume = false
-    @Option(help: .glossary("stop-after")) var stopAfter: Int?
+    @Option(parsing: .unconditional, help: .glossary("stop-after")) var stopAfter: Int?
     @Flag(help: .glossary("quiet")) var quiet = false
 
     var given: [String] { givenFlags([("preset", preset), ("config", configFile), ("task", task), ("out", out), ("stop-after", stopAfter)]) }
@@ -31,24 +34,26 @@ struct RunOptions: ParsableArguments {
 /// What to train on: the text file, the parallel corpus, or the synthetic task's examples.
 struct DataOptions: ParsableArguments {
     @Option(help: .glossary("data")) var data: String?
+    @Flag(help: .glossary("bytes")) var bytes = false
     @Option(help: .glossary("source")) var source: String?
     @Option(help: .glossary("target")) var target: String?
     @Option(help: .glossary("valid-source")) var validSource: String?
     @Option(help: .glossary("valid-target")) var validTarget: String?
     @Option(help: .glossary("test-source")) var testSource: String?
     @Option(help: .glossary("test-target")) var testTarget: String?
-    @Option(help: .glossary("vocab-size")) var vocabSize: Int?
-    @Option(help: .glossary("examples")) var examples: Int?
-    @Option(help: .glossary("task-length")) var taskLength: Int?
+    @Option(parsing: .unconditional, help: .glossary("vocab-size")) var vocabSize: Int?
+    @Option(parsing: .unconditional, help: .glossary("examples")) var examples: Int?
+    @Option(parsing: .unconditional, help: .glossary("task-length")) var taskLength: Int?
 
     var given: [String] {
-        givenFlags([("data", data), ("source", source), ("target", target), ("valid-source", validSource), ("valid-target", validTarget),
+        givenFlags([("data", data), ("bytes", bytes ? true : nil), ("source", source), ("target", target), ("valid-source", validSource), ("valid-target", validTarget),
                     ("test-source", testSource), ("test-target", testTarget), ("vocab-size", vocabSize), ("examples", examples),
                     ("task-length", taskLength)])
     }
 
     func apply(to c: inout RunConfig) {
         if let data { c.data = data }
+        if bytes { c.dataFormat = .bytes }
     }
 
     /// Sets the data description (`data.*`) and the requested BPE size (`model.vocabSize`).
@@ -64,12 +69,12 @@ struct DataOptions: ParsableArguments {
 
 /// The shape of the model (both families).
 struct ModelOptions: ParsableArguments {
-    @Option(help: .glossary("context-length")) var contextLength: Int?
-    @Option(help: .glossary("model-dim")) var modelDim: Int?
-    @Option(help: .glossary("num-heads")) var numHeads: Int?
-    @Option(help: .glossary("num-layers")) var numLayers: Int?
-    @Option(help: .glossary("hidden-dim")) var hiddenDim: Int?
-    @Option(help: .glossary("dropout")) var dropout: Float?
+    @Option(parsing: .unconditional, help: .glossary("context-length")) var contextLength: Int?
+    @Option(parsing: .unconditional, help: .glossary("model-dim")) var modelDim: Int?
+    @Option(parsing: .unconditional, help: .glossary("num-heads")) var numHeads: Int?
+    @Option(parsing: .unconditional, help: .glossary("num-layers")) var numLayers: Int?
+    @Option(parsing: .unconditional, help: .glossary("hidden-dim")) var hiddenDim: Int?
+    @Option(parsing: .unconditional, help: .glossary("dropout")) var dropout: Float?
     @Option(help: .glossary("bias")) var bias: Bool?
     @Option(help: .glossary("tie-weights")) var tieWeights: Bool?
     @Option(help: .glossary("norm-placement")) var normPlacement: NormPlacement?
@@ -113,11 +118,11 @@ struct ModelOptions: ParsableArguments {
 struct AttentionOptions: ParsableArguments {
     @Option(help: .glossary("attention")) var attention: AttentionKind?
     @Option(help: .glossary("position-bias")) var positionBias: PositionBias?
-    @Option(help: .glossary("position-buckets")) var positionBuckets: Int?
-    @Option(help: .glossary("position-max-distance")) var positionMaxDistance: Int?
+    @Option(parsing: .unconditional, help: .glossary("position-buckets")) var positionBuckets: Int?
+    @Option(parsing: .unconditional, help: .glossary("position-max-distance")) var positionMaxDistance: Int?
     @Option(help: .glossary("dot-product")) var dotProduct: Bool?
-    @Option(help: .glossary("favor-features")) var favorFeatures: Int?
-    @Option(help: .glossary("favor-seed")) var favorSeed: UInt64?
+    @Option(parsing: .unconditional, help: .glossary("favor-features")) var favorFeatures: Int?
+    @Option(parsing: .unconditional, help: .glossary("favor-seed")) var favorSeed: UInt64?
     @Option(help: .glossary("favor-redraw")) var favorRedraw: Bool?
     @Option(help: .glossary("rotary")) var rotary: Bool?
 
@@ -152,9 +157,9 @@ struct AttentionOptions: ParsableArguments {
 
 /// The encoder–decoder's own shape: layers per side, length limit, attention kind per role.
 struct EncoderDecoderOptions: ParsableArguments {
-    @Option(help: .glossary("num-encoder-layers")) var numEncoderLayers: Int?
-    @Option(help: .glossary("num-decoder-layers")) var numDecoderLayers: Int?
-    @Option(help: .glossary("max-length")) var maxLength: Int?
+    @Option(parsing: .unconditional, help: .glossary("num-encoder-layers")) var numEncoderLayers: Int?
+    @Option(parsing: .unconditional, help: .glossary("num-decoder-layers")) var numDecoderLayers: Int?
+    @Option(parsing: .unconditional, help: .glossary("max-length")) var maxLength: Int?
     @Option(help: .glossary("encoder-attention")) var encoderAttention: AttentionKind?
     @Option(help: .glossary("decoder-attention")) var decoderAttention: AttentionKind?
     @Option(help: .glossary("cross-attention")) var crossAttention: AttentionKind?
@@ -176,20 +181,20 @@ struct EncoderDecoderOptions: ParsableArguments {
 
 /// Batches, schedule, optimizer, loss, seed and arithmetic.
 struct OptimisationOptions: ParsableArguments {
-    @Option(help: .glossary("batch-size")) var batchSize: Int?
-    @Option(help: .glossary("batch-tokens")) var batchTokens: Int?
-    @Option(help: .glossary("max-steps")) var maxSteps: Int?
-    @Option(help: .glossary("learning-rate")) var learningRate: Float?
-    @Option(help: .glossary("min-learning-rate")) var minLearningRate: Float?
-    @Option(help: .glossary("learning-rate-scale")) var learningRateScale: Float?
-    @Option(help: .glossary("warmup-steps")) var warmupSteps: Int?
-    @Option(help: .glossary("decay-steps")) var decaySteps: Int?
-    @Option(help: .glossary("weight-decay")) var weightDecay: Float?
-    @Option(help: .glossary("beta1")) var beta1: Float?
-    @Option(help: .glossary("beta2")) var beta2: Float?
-    @Option(help: .glossary("grad-clip")) var gradClip: Float?
-    @Option(help: .glossary("label-smoothing")) var labelSmoothing: Float?
-    @Option(help: .glossary("seed")) var seed: UInt64?
+    @Option(parsing: .unconditional, help: .glossary("batch-size")) var batchSize: Int?
+    @Option(parsing: .unconditional, help: .glossary("batch-tokens")) var batchTokens: Int?
+    @Option(parsing: .unconditional, help: .glossary("max-steps")) var maxSteps: Int?
+    @Option(parsing: .unconditional, help: .glossary("learning-rate")) var learningRate: Float?
+    @Option(parsing: .unconditional, help: .glossary("min-learning-rate")) var minLearningRate: Float?
+    @Option(parsing: .unconditional, help: .glossary("learning-rate-scale")) var learningRateScale: Float?
+    @Option(parsing: .unconditional, help: .glossary("warmup-steps")) var warmupSteps: Int?
+    @Option(parsing: .unconditional, help: .glossary("decay-steps")) var decaySteps: Int?
+    @Option(parsing: .unconditional, help: .glossary("weight-decay")) var weightDecay: Float?
+    @Option(parsing: .unconditional, help: .glossary("beta1")) var beta1: Float?
+    @Option(parsing: .unconditional, help: .glossary("beta2")) var beta2: Float?
+    @Option(parsing: .unconditional, help: .glossary("grad-clip")) var gradClip: Float?
+    @Option(parsing: .unconditional, help: .glossary("label-smoothing")) var labelSmoothing: Float?
+    @Option(parsing: .unconditional, help: .glossary("seed")) var seed: UInt64?
     @Option(help: .glossary("precision")) var precision: MatrixPrecision?
 
     var given: [String] {
@@ -230,11 +235,11 @@ struct OptimisationOptions: ParsableArguments {
 
 /// Validation passes, checkpoints and the time budget.
 struct CheckpointOptions: ParsableArguments {
-    @Option(help: .glossary("eval-interval")) var evalInterval: Int?
-    @Option(help: .glossary("eval-batches")) var evalBatches: Int?
-    @Option(help: .glossary("checkpoint-interval")) var checkpointInterval: Int?
-    @Option(help: .glossary("keep-checkpoints")) var keepCheckpoints: Int?
-    @Option(help: .glossary("time-limit")) var timeLimit: Double?
+    @Option(parsing: .unconditional, help: .glossary("eval-interval")) var evalInterval: Int?
+    @Option(parsing: .unconditional, help: .glossary("eval-batches")) var evalBatches: Int?
+    @Option(parsing: .unconditional, help: .glossary("checkpoint-interval")) var checkpointInterval: Int?
+    @Option(parsing: .unconditional, help: .glossary("keep-checkpoints")) var keepCheckpoints: Int?
+    @Option(parsing: .unconditional, help: .glossary("time-limit")) var timeLimit: Double?
 
     var given: [String] {
         givenFlags([("eval-interval", evalInterval), ("eval-batches", evalBatches), ("checkpoint-interval", checkpointInterval),

@@ -34,8 +34,8 @@ extension Train {
         return TranslationRunConfig(task: task, model: m, training: t, data: data)
     }
 
-    /// The requested configuration of an encoder–decoder run: `file` (--config) or the task's
-    /// defaults, with the flags given applied, each group onto its part.
+    /// The requested configuration of an encoder–decoder run: `file` (--config, or the stored run
+    /// under --resume) or the task's defaults, with the flags given applied, each group onto its part.
     func seq2seqConfig(task: String, file: TranslationRunConfig?) -> TranslationRunConfig {
         let fresh = file == nil
         var c = file ?? Self.defaultSeq2SeqConfig(task: task)
@@ -53,15 +53,31 @@ extension Train {
         return c
     }
 
+    /// The configuration to resume the encoder–decoder run in `runURL` with: its config.json with the
+    /// flags given applied (over the --config file when one is given), refused (naming each flag)
+    /// where this changes anything but `maxSteps`; nil when the folder has no config.json.
+    func resumedSeq2SeqConfig(_ runURL: URL, task: String, file: TranslationRunConfig?) throws -> TranslationRunConfig? {
+        guard let stored = try Self.storedConfig(TranslationRunConfig.self, in: runURL) else { return nil }
+        if stored.task != task {
+            throw CommandError("cannot resume \(runURL.path): it is a --task \(stored.task) run, not --task \(task); drop --task (or --config) to resume it")
+        }
+        var requested = seq2seqConfig(task: task, file: file ?? stored)
+        // The stored vocabulary size is the one learned; a --config file or no flag keeps it.
+        if dataOptions.vocabSize == nil { requested.model.vocabSize = stored.model.vocabSize }
+        var comparable = requested
+        comparable.training.maxSteps = stored.training.maxSteps
+        try refuseChanges(runURL, stored: stored, given: comparable)
+        return requested
+    }
+
     func runTranslation(task taskName: String, file: TranslationRunConfig?) throws {
         Interruption.install()
-        // A translation run is resumed with its flags repeated plus --resume.
-        let given = CommandLine.arguments.dropFirst().map { $0.contains(" ") ? "'\($0)'" : $0 }
-        let resumeHint = "attend " + given.joined(separator: " ") + (given.contains("--resume") ? "" : " --resume")
-        try reportingErrors(resumeHint: resumeHint) {
+        let out = runOptions.out ?? (preset == .tatoebaEnEs ? "runs/tatoeba-en-es" : "runs/\(taskName)")
+        try reportingErrors(resumeHint: "attend train --out \(out) --resume") {
             let synthetic = Seq2SeqTask(rawValue: taskName)
-            let runURL = URL(fileURLWithPath: runOptions.out ?? (preset == .tatoebaEnEs ? "runs/tatoeba-en-es" : "runs/\(taskName)"))
-            let requested = seq2seqConfig(task: taskName, file: file)
+            let runURL = URL(fileURLWithPath: out)
+            var requested = seq2seqConfig(task: taskName, file: file)
+            if resume, let stored = try resumedSeq2SeqConfig(runURL, task: taskName, file: file) { requested = stored }
             var training = requested.training
             try training.validate()
             let existing = resume ? (try? Checkpoint.resolve(runURL.path)) : nil
@@ -77,6 +93,17 @@ extension Train {
                 vocabulary = .synthetic(synthetic)
                 guard let n = Int(requested.data["examples"] ?? ""), let length = Int(requested.data["taskLength"] ?? "") else {
                     throw CommandError("--task \(taskName) needs whole numbers for data.examples and data.taskLength (--examples, --task-length)")
+                }
+                guard n >= 1, length >= 1 else {
+                    throw CommandError("--examples and --task-length must be ≥ 1 (got \(n) and \(length))")
+                }
+                guard length < model.maxLength / 2 else {
+                    throw CommandError("--task-length \(length) does not fit --max-length \(model.maxLength) (an example's sequences need ≤ max-length / 2 tokens); use a shorter task or a larger --max-length")
+                }
+                // 2 sequences of ≤ length + 1 Int32 ids (plus array overhead) per example.
+                let bytes = Double(n) * (Double(length) * 8 + 128)
+                guard bytes < Double(ProcessInfo.processInfo.physicalMemory) / 4 else {
+                    throw CommandError(String(format: "--examples %d of length %d would take ~%.1f GiB; use fewer examples", n, length, bytes / 1_073_741_824))
                 }
                 trainExamples = synthetic.examples(count: n, minLength: 1, maxLength: length, seed: training.seed)
                 validExamples = synthetic.examples(count: 500, minLength: 1, maxLength: length, seed: training.seed &+ 1)

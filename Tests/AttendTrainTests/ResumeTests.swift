@@ -111,13 +111,48 @@ struct ResumeTests {
         #expect(finished(p), "attend train --task reverse did not stop after SIGINT")
         let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         #expect(p.terminationStatus == 130, "\(output)")
-        #expect(output.contains("resume with: attend train --task reverse"), "\(output)")
+        #expect(output.contains("resume with: attend train --out \(run.path) --resume"), "\(output)")
         let stoppedAt = try TranslationCheckpoint.loadState(try Checkpoint.resolve(run.path)).step
         #expect(stoppedAt > 0, "\(output)")
         #expect(output.contains("stopped after step \(stoppedAt)"), "\(output)")
-        let resumed = try AttendProcess.run(args + ["--resume", "--stop-after", "2"])
+        let resumed = try AttendProcess.run(["train", "--out", run.path, "--resume", "--stop-after", "2"])
         #expect(resumed.status == 0, "\(resumed.output)")
         #expect(try TranslationCheckpoint.loadState(try Checkpoint.resolve(run.path)).step == stoppedAt + 2)
+    }
+
+    func storedSeq2SeqConfig(_ run: URL) throws -> TranslationRunConfig {
+        try JSONDecoder().decode(TranslationRunConfig.self, from: Data(contentsOf: run.appendingPathComponent("config.json")))
+    }
+
+    @Test("an encoder–decoder run resumes with its own task and settings (no flags repeated), refuses a differing flag or --task, accepts a longer --max-steps, and restarts its configured run when it has no checkpoint")
+    func seq2seqResumeKeepsSettings() throws {
+        let run = temporaryFolder("resume-reverse")
+        let args = ["train", "--task", "reverse", "--examples", "200", "--task-length", "4", "--max-steps", "6",
+                    "--warmup-steps", "7", "--model-dim", "32", "--hidden-dim", "48", "--eval-interval", "3", "--out", run.path, "--quiet"]
+        let first = try AttendProcess.run(args)
+        #expect(first.status == 0, "\(first.output)")
+
+        let changed = try AttendProcess.run(["train", "--out", run.path, "--resume", "--warmup-steps", "9", "--max-steps", "8"])
+        #expect(changed.status == 1)
+        #expect(changed.output.contains("--warmup-steps (stored: 7, given: 9)"), "\(changed.output)")
+        #expect(!changed.output.contains("--max-steps ("), "\(changed.output)")
+        let otherTask = try AttendProcess.run(["train", "--out", run.path, "--resume", "--task", "copy"])
+        #expect(otherTask.status == 1 && otherTask.output.contains("a --task reverse run"), "\(otherTask.output)")
+        #expect(try storedSeq2SeqConfig(run).training.warmupSteps == 7, "a refused resume must not rewrite config.json")
+
+        let longer = try AttendProcess.run(["train", "--out", run.path, "--resume", "--max-steps", "8", "--quiet"])
+        #expect(longer.status == 0, "\(longer.output)")
+        let stored = try storedSeq2SeqConfig(run)
+        #expect(stored.task == "reverse" && stored.training.maxSteps == 8 && stored.training.warmupSteps == 7 && stored.model.modelDim == 32)
+        #expect(try TranslationCheckpoint.loadState(try Checkpoint.resolve(run.path)).step == 8)
+
+        // As if killed before its first checkpoint: config.json only.
+        try FileManager.default.removeItem(at: Checkpoint.folder(run: run))
+        try? FileManager.default.removeItem(at: run.appendingPathComponent("metrics.jsonl"))
+        let restarted = try AttendProcess.run(["train", "--out", run.path, "--resume"])
+        #expect(restarted.status == 0, "\(restarted.output)")
+        #expect(restarted.output.contains("width 32, FFN 48"), "\(restarted.output)")
+        #expect(try TranslationCheckpoint.loadState(try Checkpoint.resolve(run.path)).step == 8)
     }
 
     @Test("a second SIGINT exits at once, without waiting for the step or writing the checkpoint message")
