@@ -92,7 +92,9 @@ public struct MemoryRegressionData: Sendable, Equatable {
     /// or Task II's gaps reach before the sequence.
     public init(target: MemoryTarget, length: Int, positions: [Int]? = nil, readoutUnits: Int = 64, targetSeed: UInt64 = 0,
                 exponent: Double = 0.5, rate: Double = 5, gaps: (plus: Int, minus: Int) = (1, 2)) throws {
-        guard length >= 2 else { throw RegressionDataError(message: "length must be at least 2, got \(length)") }
+        guard length >= 2 && length <= 10_000_000 else {
+            throw RegressionDataError(message: "length must be between 2 and 10,000,000, got \(length)")
+        }
         let p = positions ?? target.defaultPositions
         if let bad = p.first(where: { $0 < 1 || $0 > length }) {
             throw RegressionDataError(message: "memory position \(bad) lies outside the sequence 1…\(length); choose positions within it")

@@ -56,6 +56,10 @@ public struct RegressionTransformerConfig: Codable, Equatable, Sendable {
                                      ("headDim", resolvedHeadDim, 1), ("hiddenDim", hiddenDim, 0)] where value < least {
             throw ConfigError.invalid(field: name, message: "must be an integer ≥ \(least), got \(value)")
         }
+        let weights = Double(numLayers) * (4 * Double(numHeads) * Double(resolvedHeadDim) * Double(modelDim) + 2 * Double(modelDim) * Double(hiddenDim))
+        if weights * 16 > Double(ProcessInfo.processInfo.physicalMemory) {
+            throw ConfigError.invalid(field: "modelDim", message: String(format: "the model's ~%.3g weights (with gradients and AdamW moments, 16 bytes each) would not fit in this machine's memory; choose smaller numLayers, numHeads, headDim, modelDim or hiddenDim", weights))
+        }
         if positionBias.isBidirectionalOnly {
             throw ConfigError.invalid(field: "positionBias", message: "the regression model is causal; choose log-type, lin-type, t5, alibi or none")
         }

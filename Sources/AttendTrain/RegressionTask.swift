@@ -27,6 +27,11 @@ public final class RegressionTask: TrainingTask {
                 validationSequences: Int, validationSeed: UInt64 = 999) throws {
         try model.validate()
         try training.validate()
+        // Activations kept for the backward pass: the inputs, the DP scores (a few [H, T] rows per sequence) and full layers.
+        let perSequence = Double(data.length) * (2 + (model.dotProduct ? 4 * Double(max(model.numHeads, 1)) : 0)
+                                                 + Double(model.numLayers - 1) * 12 * Double(model.modelDim + model.numHeads * model.resolvedHeadDim))
+        try checkActivationMemory(tokens: Double(training.batchSize) * Double(data.length),
+                                  perToken: perSequence / Double(data.length), field: "batchSize")
         guard validationSequences > 0 else { throw ConfigError.invalid(field: "validationSequences", message: "must be positive, got \(validationSequences)") }
         modelConfig = model
         self.training = training

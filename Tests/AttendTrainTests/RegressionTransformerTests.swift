@@ -110,6 +110,24 @@ struct RegressionTransformerTests {
         #expect(throws: RegressionDataError.self) { try MemoryRegressionData(target: .adaptiveMemory, length: 2) }
     }
 
+    @Test("sizes that cannot work are refused before anything is allocated, naming the field")
+    func refusesImpossibleSizes() throws {
+        #expect(throws: ConfigError.self) { try RegressionTransformerConfig(numHeads: 100_000, modelDim: 100_000, headDim: 1_000).validate() }
+        #expect(throws: ConfigError.self) { try RegressionTransformerConfig(numHeads: -1, modelDim: 4).validate() }
+        #expect(throws: ConfigError.self) { try RegressionTransformerConfig(numHeads: 1, modelDim: 4, positionBias: .t5Bidirectional).validate() }
+        #expect(throws: RegressionDataError.self) { try MemoryRegressionData(target: .sparseSum, length: 20_000_000) }
+        let data = try MemoryRegressionData(target: .powerDecay, length: 1_000_000)
+        var t = TrainConfig()
+        t.batchSize = 1_000_000
+        t.maxSteps = 1; t.decaySteps = 1; t.warmupSteps = 0
+        do {
+            _ = try RegressionTask(model: .init(numHeads: 64, modelDim: 4, dotProduct: true), training: t, data: data, validationSequences: 1)
+            Issue.record("expected the activation check to refuse a batch of 10^12 tokens")
+        } catch let ConfigError.invalid(field, message) {
+            #expect(field == "batchSize" && message.contains("GiB"), "\(field): \(message)")
+        }
+    }
+
     /// The 1-layer DP-free model with H = 1, D = 2, head width 1 and a linear read-out, built by hand:
     /// W_E = e₁, b_E = 0, W_V = e₁ᵀ (v_s = x_s), W_O = Z·e₂ (the head writes Z·z into the second coordinate),
     /// read-out w = e₂, and bias scale p. With softmax weights a(τ) = e^{p·φ(τ)} / Z' the prediction is Z·Σ_τ a(τ)x,
