@@ -8,6 +8,8 @@ import PackageDescription
 /// build machine's instruction set.
 let nativeFlags: [SwiftSetting] = [
     .unsafeFlags(["-target-cpu", "native"]),
+    // Lets `attend doctor` report that the kernels were built for the host CPU.
+    .define("ATTEND_TARGET_CPU_NATIVE"),
     .unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release)),
 ]
 

@@ -88,9 +88,14 @@ public struct CharTokenizer: Codable, Equatable, Sendable {
 
 /// Problems with user-supplied data; messages say what to do.
 public enum DataError: Error, CustomStringConvertible, Equatable {
+    /// Thrown when the data file at the given path does not exist or cannot be read.
     case missingFile(String)
+    /// Thrown when the data file at the given path (or the text given in its place) is empty.
     case emptyFile(String)
+    /// Thrown when the smaller split of the data at `path` has only `tokens` tokens, fewer than the
+    /// `needed` (`contextLength + 1`) that one training window takes.
     case tooShort(path: String, tokens: Int, needed: Int)
+    /// Thrown when text to encode contains the given character, which is not in the tokenizer's vocabulary.
     case unknownCharacter(Character)
     /// The file is not UTF-8 text: `reason` says what was found at byte `offset`.
     case notText(path: String, offset: Int, reason: String)

@@ -2,9 +2,15 @@ import Foundation
 
 /// Problems with a parallel corpus; messages say what to do.
 public enum CorpusError: Error, CustomStringConvertible, Equatable {
+    /// Thrown when the corpus file at the given path does not exist or cannot be read.
     case missingFile(String)
+    /// Thrown when the two files of a corpus differ in their number of lines: `source` has
+    /// `sourceLines` lines and `target` has `targetLines`.
     case misaligned(source: String, sourceLines: Int, target: String, targetLines: Int)
+    /// Thrown when the corpus files `source` and `target` have no pair in which both sentences are non-empty.
     case empty(source: String, target: String)
+    /// Thrown when the file at the given path exists but cannot be read as text (not UTF-8, or `gzip -dc`
+    /// failed or could not be started); `reason` says which.
     case unreadable(String, reason: String)
 
     /// A message saying what went wrong and what to do.

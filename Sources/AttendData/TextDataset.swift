@@ -2,9 +2,13 @@ import Foundation
 
 /// A tokenised text file split as nanoGPT does: the first 90 % for training, the last 10 % for validation.
 public struct TextDataset: Sendable {
+    /// The character (or byte) tokenizer whose vocabulary was built from the whole text.
     public let tokenizer: CharTokenizer
+    /// Token ids of the training split: the first `trainFraction` of the text.
     public let train: [Int32]
+    /// Token ids of the validation split: the rest of the text, after `train`.
     public let validation: [Int32]
+    /// The file the text was read from (`"<text>"` for text given directly); named in error messages.
     public let path: String
 
     /// Reads and tokenises `path` with a vocabulary built from the whole file: its characters
@@ -82,7 +86,7 @@ public struct TextDataset: Sendable {
     }
 
     /// Which split to draw from.
-    public enum Split: String, Sendable { case train, validation }
+    public enum Split: String, Sendable { /** `train`: the first `trainFraction` of the text; `validation`: the rest. */ case train, validation }
 
     /// A random batch as nanoGPT's `get_batch`: `batchSize` windows starting at uniform offsets;
     /// inputs x[i..<i+T], targets x[i+1...i+T], both [batchSize·T] row-major.

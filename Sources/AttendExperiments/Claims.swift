@@ -18,7 +18,9 @@ public struct Claim: Codable, Equatable, Sendable {
     public var additional: Bool
     /// German title, statement and account of the paper (`--language de`); quotations stay in the paper's words.
     public var titleDe: String?
+    /// The statement in German, used by `statement(_:)` for `.de`; nil means the English `statement` is used.
     public var statementDe: String?
+    /// The account of what the paper reports in German, used by `paper(_:)` for `.de`; nil means the English `paper` is used.
     public var paperDe: String?
     /// Where the paper says it (section, table or figure), printed with the quote.
     public var source: String?
@@ -82,7 +84,7 @@ public struct Metric: Codable, Equatable, Sendable {
     /// over the upper half of the measured x range, i.e. x ≥ √(min·max)), or `gap` ((c − a) / (c − b): the
     /// share of the gap between a control c — a model a broken one would match — and a baseline b that a
     /// closes; 1 = as good as the baseline, 0 = no better than the control).
-    public enum Kind: String, Codable, CaseIterable, Sendable { case value, ratio, difference, slope, gap }
+    public enum Kind: String, Codable, CaseIterable, Sendable { /** The combination named by the case: `value` (a), `ratio` (a / b), `difference` (a − b), `slope` (log-log slope of a against `x`) or `gap` ((c − a) / (c − b)); see ``Metric/Kind``. */ case value, ratio, difference, slope, gap }
     /// How the selected numbers are combined.
     public var type: Kind
     /// The (first) selected measure.
@@ -210,7 +212,7 @@ public struct Check: Codable, Equatable, Sendable {
     }
 
     /// Outcome of a check.
-    public enum Outcome: String, Codable, Sendable { case pass, fail, close, missing }
+    public enum Outcome: String, Codable, Sendable { /** `pass`: the value meets the threshold; `fail`: it does not; `close`: too close to call (within the margin, or seeds on both sides of the threshold); `missing`: the results lack the runs the metric needs, or its value is not finite. */ case pass, fail, close, missing }
 
     /// The metric's value and whether it passes: within the margin of the threshold, or with seeds on
     /// both sides of it, the check is too close to call.
@@ -233,6 +235,9 @@ public struct Check: Codable, Equatable, Sendable {
 
 /// A claim's verdict at the scale that was run.
 public enum Verdict: String, Codable, Sendable {
+    /// `supported`: every precondition and check passed. `notSupported` (raw value "not supported"): a check
+    /// failed, with no number missing and no precondition failed. `inconclusive`: a number is missing, a
+    /// precondition did not pass, or a check was too close to call.
     case supported, notSupported = "not supported", inconclusive
 
     /// Decides a claim: a missing number, a failed precondition or a value too close to its threshold ⇒

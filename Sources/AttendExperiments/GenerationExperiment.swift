@@ -6,6 +6,8 @@ import Foundation
 /// How a generation run keeps its past: the mechanism's recurrent state (linear attention's (S, Z),
 /// softmax's key–value cache) or none (the whole prefix is recomputed for every token).
 public enum CacheMode: String, Codable, CaseIterable, Sendable {
+    /// `state`: each new token updates the mechanism's recurrent state (or key–value cache);
+    /// `recompute`: no state is kept and the whole prefix is run again for every new token.
     case state, recompute
 }
 

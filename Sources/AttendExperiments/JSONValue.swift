@@ -3,12 +3,19 @@ import Foundation
 /// Any JSON value, kept as written: the model and training objects of a study spec and the patches
 /// its variants apply to them. Integers stay integers so that a patched object decodes into `Int` fields.
 public enum JSONValue: Codable, Equatable, Hashable, Sendable, CustomStringConvertible {
+    /// JSON `null`.
     case null
+    /// A JSON `true` or `false`.
     case bool(Bool)
+    /// A JSON number that decodes as an integer; kept apart from `double` so it can fill `Int` fields.
     case int(Int)
+    /// A JSON number that is not an integer (or does not fit in `Int`).
     case double(Double)
+    /// A JSON string.
     case string(String)
+    /// A JSON array, its elements in order.
     case array([JSONValue])
+    /// A JSON object, keyed by member name.
     case object([String: JSONValue])
 
     public init(from decoder: Decoder) throws {

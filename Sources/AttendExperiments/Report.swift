@@ -8,7 +8,7 @@ import Foundation
 /// results; additional results; discussion (easy, difficult, recommendations, communication with the authors).
 public struct Report {
     /// Section-heading language: English (default) or the template's German.
-    public enum Language: String, CaseIterable, Sendable { case en, de }
+    public enum Language: String, CaseIterable, Sendable { /** `en`: English; `de`: German (the template's headings, and the claims' German texts where given). */ case en, de }
 
     /// The study the report is about (as stored with the results).
     public var study: Study

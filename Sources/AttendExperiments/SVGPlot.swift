@@ -10,16 +10,23 @@ import Foundation
 public enum SVGPlot {
     /// A horizontal (line and bar charts) or vertical (dot plots) reference line: a chance level, a floor, a threshold.
     public struct Reference: Sendable {
+        /// Text drawn next to the line, e.g. "chance".
         public var label: String
+        /// Where the line is drawn, in data units of the value axis.
         public var value: Double
+        /// A reference line labelled `label` at `value`.
         public init(_ label: String, _ value: Double) { self.label = label; self.value = value }
     }
 
     /// A dot-plot entry: the mean of some samples with its spread.
     public struct Interval: Sendable {
+        /// Mean of the finite samples: where the dot is drawn.
         public var mean: Double
+        /// Smallest finite sample: the left end of the error bar.
         public var low: Double
+        /// Largest finite sample: the right end of the error bar.
         public var high: Double
+        /// The finite samples, each drawn as a small circle.
         public var samples: [Double]
         /// The mean, minimum and maximum of `samples` (nil if none is finite).
         public init?(_ samples: [Double]) {

@@ -3,6 +3,7 @@ import Foundation
 
 /// The sizes of a study: `tiny` (debug-mode tests, seconds), `quick` (minutes in release), `full` (the report's scale).
 public enum Scale: String, Codable, CaseIterable, Sendable {
+    /// `tiny`: debug-mode tests, seconds; `quick`: minutes in a release build; `full`: the scale the report is written at.
     case tiny, quick, full
 }
 

@@ -14,7 +14,10 @@ import Foundation
 
 /// The arithmetic of matrix products: fp32 throughout, or bfloat16 operands with fp32 accumulation.
 public enum MatrixPrecision: String, Sendable, CaseIterable, Codable {
+    /// Operands and accumulation in fp32 (the `gemm` kernels).
     case fp32
+    /// Operands rounded to bfloat16 (nearest, ties to even) and products summed in fp32 (`vdpbf16ps`);
+    /// runs only where `BFloat16Support.available`, and falls back to fp32 elsewhere.
     case bf16
 }
 

@@ -18,6 +18,7 @@ public struct CPUInfo: Sendable, Equatable, CustomStringConvertible {
         /// Line size in bytes.
         public var lineBytes: Int
 
+        /// A cache of `bytes` bytes with `ways`-way associativity and `lineBytes`-byte lines.
         public init(bytes: Int, ways: Int, lineBytes: Int = 64) {
             self.bytes = bytes
             self.ways = ways
@@ -34,10 +35,13 @@ public struct CPUInfo: Sendable, Equatable, CustomStringConvertible {
     public var vendor: String
     /// CPU family and model numbers (decimal, as /proc/cpuinfo prints them; 0 when unknown).
     public var family: Int
+    /// CPU model number (decimal, as /proc/cpuinfo prints it; 0 when unknown).
     public var model: Int
     /// Level-1 data cache, level-2 cache and last-level cache, per core as sysfs reports them.
     public var l1d: Cache
+    /// Level-2 cache, as sysfs reports it for cpu0 (1 MiB 8-way when the caches could not be read).
     public var l2: Cache
+    /// Level-3 (last-level) cache, as sysfs reports it for cpu0; nil when none is reported or the caches could not be read.
     public var l3: Cache?
     /// Whether the CPU reports AVX-512 Foundation (512-bit vector registers).
     public var hasAVX512: Bool
@@ -46,6 +50,8 @@ public struct CPUInfo: Sendable, Equatable, CustomStringConvertible {
     /// Whether the cache geometry came from the system (false: defaults were used).
     public var cachesFromSystem: Bool
 
+    /// A description of a CPU given field by field (for tests, and to choose parameters for another
+    /// machine); see the properties for what each value means.
     public init(modelName: String, vendor: String = "", family: Int = 0, model: Int = 0,
                 l1d: Cache, l2: Cache, l3: Cache? = nil,
                 hasAVX512: Bool = true, hasAVX512BF16: Bool = false, cachesFromSystem: Bool = true) {

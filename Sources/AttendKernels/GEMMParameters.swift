@@ -29,6 +29,8 @@ public struct GEMMParameters: Sendable, Equatable, CustomStringConvertible {
     /// Where the values came from ("chosen for the caches", "ATTEND_GEMM").
     public var source: String
 
+    /// Parameters given directly; `kc` must be ≥ 1 and `nc` a positive multiple of the micro-tile width 32
+    /// (a precondition).
     public init(kc: Int, nc: Int, readsAInPlace: Bool, source: String = "explicit") {
         precondition(kc >= 1 && nc >= gemmNR && nc % gemmNR == 0,
                      "GEMMParameters: kc must be ≥ 1 and nc a positive multiple of \(gemmNR) (kc \(kc), nc \(nc))")
@@ -96,6 +98,7 @@ public struct GEMMParameters: Sendable, Equatable, CustomStringConvertible {
 
 /// An `ATTEND_GEMM` value that cannot be read.
 public struct GEMMParameterError: Error, CustomStringConvertible {
+    /// What is wrong with the value, followed by the form `ATTEND_GEMM` accepts.
     public var message: String
     public var description: String { message }
 }

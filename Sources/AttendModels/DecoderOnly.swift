@@ -7,11 +7,15 @@ import AttendTensor
 /// (Radford et al., 2019; nanoGPT's `model.py`). With `positions: .none` there is no position table,
 /// and a `positionBias` gives every attention layer relative positions instead.
 public final class DecoderOnly: Module {
+    /// The configuration the model was built from (validated).
     public let config: ModelConfig
+    /// Token embeddings [vocabSize, modelDim]; also the output projection when `config.tieWeights` is true.
     public let tokenEmbedding: Embedding
     /// Learned absolute positions [contextLength, modelDim]; nil when `config.positions` is `.none`.
     public let positionEmbedding: Embedding?
+    /// The `config.numLayers` Transformer blocks, applied in order with a causal mask.
     public let blocks: [TransformerBlock]
+    /// Layer normalisation applied after the last block, before the output projection.
     public let finalNorm: LayerNorm
     /// Untied output projection [vocab, modelDim]; nil when tied to `tokenEmbedding`.
     public let head: Linear?

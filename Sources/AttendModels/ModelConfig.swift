@@ -3,19 +3,27 @@ import AttendNN
 
 /// Shape of a decoder-only language model; field names are the glossary shared with JSON and CLI flags.
 public struct ModelConfig: Codable, Equatable, Sendable {
+    /// Number of distinct token ids: rows of the token embedding and width of the logits.
     public var vocabSize: Int
+    /// Longest sequence the model takes, in tokens (rows of the learned position table).
     public var contextLength: Int
+    /// Width of the residual stream and the embeddings (d_model); a multiple of `numHeads`.
     public var modelDim: Int
+    /// Attention heads per layer; each head has modelDim / numHeads dimensions.
     public var numHeads: Int
+    /// Number of Transformer blocks.
     public var numLayers: Int
     /// Feed-forward inner width (default 4·modelDim).
     public var hiddenDim: Int
+    /// Dropout probability in [0, 1) on the embeddings and on every sub-layer's output, in training only (0 = none).
     public var dropout: Float
     /// Biases in Linear and LayerNorm layers (nanoGPT's `bias`).
     public var bias: Bool
     /// Output projection shares the token-embedding matrix.
     public var tieWeights: Bool
+    /// Whether layer normalisation comes before each sub-layer (pre-LN, GPT-2) or after the residual sum (post-LN).
     public var normPlacement: NormPlacement
+    /// Non-linearity of the feed-forward networks.
     public var activation: Activation
     /// Absolute positions added to the token embeddings: a learned table, or none (for a model whose
     /// attention carries relative positions).
@@ -43,6 +51,8 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     /// Rotary position embeddings on queries and keys (RoPE, Su et al. 2021).
     public var rotary: Bool { get { attentionSpec.rotary } set { attentionSpec.rotary = newValue } }
 
+    /// A configuration with the given sizes; `hiddenDim` defaults to 4·modelDim, the attention settings other
+    /// than `attention` to those of `AttentionSpec(kind:)`, and `positions` to `.learned`. Call `validate()` to check it.
     public init(vocabSize: Int, contextLength: Int, modelDim: Int, numHeads: Int, numLayers: Int,
                 hiddenDim: Int? = nil, dropout: Float = 0, bias: Bool = false, tieWeights: Bool = true,
                 normPlacement: NormPlacement = .pre, attention: AttentionKind = .softmax, activation: Activation = .gelu) {
@@ -151,6 +161,8 @@ public enum AbsolutePositions: String, Codable, CaseIterable, Sendable {
 
 /// A configuration value that cannot work.
 public enum ConfigError: Error, CustomStringConvertible, Equatable {
+    /// Thrown by a configuration's `validate()` (model, encoder–decoder or training) when a value cannot work:
+    /// `field` names the configuration field and `message` says what is allowed.
     case invalid(field: String, message: String)
 
     public var description: String {

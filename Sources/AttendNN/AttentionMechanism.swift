@@ -89,8 +89,11 @@ public struct AttentionCost: Sendable, Equatable {
 /// The encoder output as keys and values [B, H, S, D] with the real length of each row: the memory of
 /// every mechanism that attends by running its parallel form on one query row.
 public struct KeyValueMemory {
+    /// Keys [B, H, S, Dk].
     public var keys: Tensor
+    /// Values [B, H, S, Dv].
     public var values: Tensor
+    /// Real length of each batch row (B entries): row b attends to its first `keyLengths[b]` positions only.
     public var keyLengths: [Int32]
 }
 

@@ -82,7 +82,9 @@ public enum AttentionUse: Sendable {
 /// A spec that cannot work: the field (a JSON key of the spec, or the config field given for the
 /// kind) and what to do.
 public struct AttentionSpecError: Error, CustomStringConvertible, Equatable {
+    /// The offending field: a JSON key of the spec, or the config field given for the kind (e.g. `encoderAttention`).
     public var field: String
+    /// What is wrong and what to do instead.
     public var message: String
     public var description: String { "invalid \(field): \(message)" }
 }

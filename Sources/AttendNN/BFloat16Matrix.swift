@@ -8,7 +8,9 @@ import AttendTensor
 /// for the blocked GEMM when many do (from `packedRowLimit` rows on, the product is compute-bound and
 /// the GEMM's register blocking wins). Either way the product is the same rounded matrix's.
 public final class BFloat16Matrix {
+    /// Number of rows of the matrix.
     public let rows: Int
+    /// Number of columns of the matrix.
     public let cols: Int
     /// Most rows of x per product for which the packed bfloat16 form is used.
     public static let packedRowLimit = 4

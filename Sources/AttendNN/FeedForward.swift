@@ -2,8 +2,10 @@ import AttendTensor
 
 /// Pointwise non-linearity used in the feed-forward network.
 public enum Activation: String, Codable, CaseIterable, Sendable {
+    /// `gelu`: GELU in GPT-2's tanh form; `relu`: max(x, 0); `silu`: x·σ(x) (swish).
     case gelu, relu, silu
 
+    /// The non-linearity applied elementwise to `x` (same shape).
     public func callAsFunction(_ x: Tensor) -> Tensor {
         switch self {
         case .gelu: return x.gelu()
@@ -15,10 +17,15 @@ public enum Activation: String, Codable, CaseIterable, Sendable {
 
 /// Position-wise feed-forward network FFN(x) = W₂·act(W₁·x + b₁) + b₂ (Vaswani et al., 2017, §3.3).
 public final class FeedForward: Module {
+    /// First projection W₁ (modelDim → hiddenDim).
     public let up: Linear
+    /// Second projection W₂ (hiddenDim → modelDim), initialised with `outputStd`.
     public let down: Linear
+    /// The non-linearity between the two projections.
     public let activation: Activation
 
+    /// A network of inner width `hiddenDim`, weights drawn from `rng`: `up` with std 0.02, `down` with `outputStd`;
+    /// `bias` adds biases to both projections.
     public init(modelDim: Int, hiddenDim: Int, activation: Activation, bias: Bool, outputStd: Float, rng: inout RandomGenerator) {
         up = Linear(modelDim, hiddenDim, bias: bias, rng: &rng)
         down = Linear(hiddenDim, modelDim, bias: bias, std: outputStd, rng: &rng)
@@ -27,5 +34,6 @@ public final class FeedForward: Module {
 
     public var children: [(name: String, module: any Module)] { [("up", up), ("down", down)] }
 
+    /// x [..., modelDim] → [..., modelDim].
     public func callAsFunction(_ x: Tensor) -> Tensor { down(activation(up(x))) }
 }

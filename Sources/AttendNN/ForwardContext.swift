@@ -7,6 +7,7 @@ public final class ForwardContext {
     /// Source of dropout masks.
     public var rng: RandomGenerator
 
+    /// A context in training mode (dropout on) or not, drawing dropout masks from `rng`.
     public init(training: Bool, rng: RandomGenerator = RandomGenerator(seed: 0)) {
         self.training = training
         self.rng = rng

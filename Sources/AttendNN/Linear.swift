@@ -2,7 +2,9 @@ import AttendTensor
 
 /// Fully connected layer y = x·Wᵀ + b, weight [outFeatures, inFeatures] as in PyTorch.
 public final class Linear: Module {
+    /// Weight W [outFeatures, inFeatures].
     public let weight: Tensor
+    /// Bias b [outFeatures]; nil when built with `bias: false`.
     public let bias: Tensor?
 
     /// Weights drawn from N(0, std²), bias zero (GPT-2 / nanoGPT initialisation).
@@ -15,5 +17,6 @@ public final class Linear: Module {
         [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
     }
 
+    /// x [..., inFeatures] → [..., outFeatures].
     public func callAsFunction(_ x: Tensor) -> Tensor { Tensor.linear(x, weight: weight, bias: bias) }
 }

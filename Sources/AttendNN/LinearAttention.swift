@@ -14,10 +14,14 @@ public enum FeatureMap: String, Codable, CaseIterable, Sendable {
 /// A feature map with its parameters: for FAVOR+, the number of random features and the seed of
 /// their Gaussian directions (drawn once per head width; the same seed gives the same features).
 public struct FeatureMapSettings: Sendable, Equatable {
+    /// The feature map φ.
     public var map: FeatureMap
+    /// Number of random features M per head (FAVOR+ only; the other maps keep the head width).
     public var featureCount: Int
+    /// Seed of the FAVOR+ Gaussian directions (unused by the other maps).
     public var seed: UInt64
 
+    /// Settings for `map`; `featureCount` and `seed` matter only for `.favor`.
     public init(_ map: FeatureMap, featureCount: Int = 64, seed: UInt64 = 0) {
         self.map = map
         self.featureCount = featureCount
@@ -48,9 +52,12 @@ public struct FeatureMapSettings: Sendable, Equatable {
 /// time, O(D·M) state per head); the recurrent form keeps (S, Z) and costs the same per token at
 /// any context length.
 public struct LinearAttention: AttentionMechanism {
+    /// The feature map φ applied to queries and keys.
     public var featureMap: FeatureMapSettings
+    /// Added to the normaliser φ(Q)·Σφ(K) before dividing, so that it is never zero.
     public var epsilon: Float
 
+    /// Linear attention with feature map `featureMap` (elu + 1 by default) and normaliser offset `epsilon`.
     public init(featureMap: FeatureMapSettings = .init(.eluPlusOne), epsilon: Float = 1e-6) {
         self.featureMap = featureMap
         self.epsilon = epsilon
@@ -58,7 +65,9 @@ public struct LinearAttention: AttentionMechanism {
 
     /// The RNN state: S = Σ φ(K_j)V_jᵀ [B·H, M, Dv] and Z = Σ φ(K_j) [B·H, M].
     public struct State {
+        /// S = Σ φ(K_j)V_jᵀ over the steps so far [B·H, M, Dv].
         public var sums: Tensor
+        /// Z = Σ φ(K_j) over the steps so far [B·H, M].
         public var normalizer: Tensor
     }
 
@@ -111,7 +120,9 @@ public struct LinearAttention: AttentionMechanism {
     /// The source as the fixed state S = Σ_j φ(K_j)V_jᵀ [B, H, M, Dv] and Z = Σ_j φ(K_j) [B, H, M, 1] over
     /// the real positions: each decoder step then costs O(M·Dv) per head, whatever the source length.
     public struct Memory {
+        /// S = Σ_j φ(K_j)V_jᵀ over the real source positions [B, H, M, Dv].
         public var sums: Tensor
+        /// Z = Σ_j φ(K_j) over the real source positions [B, H, M, 1].
         public var normalizer: Tensor
     }
 

@@ -48,7 +48,10 @@ extension Module {
 
 /// Problems loading parameters into a module.
 public enum ModuleError: Error, CustomStringConvertible, Equatable {
+    /// Thrown by `loadParameters(_:)` when the given tensors lack the named parameter.
     case missingParameter(String)
+    /// Thrown by `loadParameters(_:)` when the named parameter has shape `expected` in the module but
+    /// shape `found` in the given tensors.
     case shapeMismatch(String, expected: [Int], found: [Int])
 
     public var description: String {

@@ -8,10 +8,13 @@ import AttendTensor
 /// `positionBias.*`); dot-product-free attention makes `qkv` hold only W_V, [C, C] (W_Q = W_K = 0 are
 /// not stored). Every mask (causal, key padding) goes to the mechanism, which honours it.
 public final class MultiHeadAttention: Module {
+    /// Number of heads; each has modelDim / numHeads dimensions.
     public let numHeads: Int
     /// The mechanism and its settings.
     public let spec: AttentionSpec
+    /// The fused input projection: [W_Q; W_K; W_V] [3C, C], or W_V alone [C, C] for dot-product-free attention.
     public let qkv: Linear
+    /// The output projection W_O [C, C] applied after the heads are merged.
     public let output: Linear
     /// The per-head score bias; nil when `spec.positionBias` is `.none`.
     public let positionBias: RelativePositionBias?

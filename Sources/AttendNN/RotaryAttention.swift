@@ -15,7 +15,9 @@ public struct RotaryAttention<Inner: AttentionMechanism>: AttentionMechanism {
 
     /// The inner state and the position of the next step.
     public struct State {
+        /// The inner mechanism's state, fed with rotated queries and keys.
         public var inner: Inner.State
+        /// Position of the next step: the number of steps taken so far.
         public var position = 0
     }
 
@@ -64,8 +66,11 @@ public struct RotaryLinearAttention: AttentionMechanism {
 
     /// S [B·H, M, Dv], Z [B·H, M] and the position of the next step.
     public struct State {
+        /// S = Σ R_s φ(k_s) v_sᵀ over the steps so far [B·H, M, Dv] (rotated features).
         public var sums: Tensor
+        /// Z = Σ φ(k_s) over the steps so far [B·H, M] (unrotated features).
         public var normalizer: Tensor
+        /// Position of the next step: the number of steps taken so far.
         public var position = 0
     }
 

@@ -4,6 +4,7 @@ import AttendTensor
 /// Scaled dot-product softmax attention, softmax(Q·Kᵀ/√D)·V (Vaswani et al., 2017), through the fused
 /// flash kernels (causal and key-padding masks in the kernel); its recurrent form is a key–value cache.
 public struct SoftmaxAttention: AttentionMechanism {
+    /// Softmax attention; it has no settings and no parameters.
     public init() {}
 
     public func callAsFunction(queries: Tensor, keys: Tensor, values: Tensor, mask: AttentionMask) -> Tensor {

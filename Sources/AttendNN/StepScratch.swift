@@ -9,8 +9,11 @@ import AttendTensor
 /// every token; only the attention core (`AttentionStepper`, whose state differs per kind) sees tensors.
 /// With `WeightPrecision.bfloat16` it also holds the bfloat16 copies of the weight matrices.
 public final class StepScratch {
+    /// Number of sequences B that step together (rows of every buffer).
     public let batch: Int
+    /// Width C of the residual stream.
     public let modelDim: Int
+    /// Width F of the feed-forward hidden layer.
     public let hiddenDim: Int
     /// [B, C]: a normalised copy of the residual stream.
     let normed: UnsafeMutablePointer<Float>
@@ -27,6 +30,7 @@ public final class StepScratch {
     /// missing here is read in fp32.
     private var reduced: [ObjectIdentifier: BFloat16Matrix] = [:]
 
+    /// Buffers for `batch` sequences through blocks of width `modelDim` and feed-forward width `hiddenDim` (all ≥ 1).
     public init(batch: Int, modelDim: Int, hiddenDim: Int) {
         precondition(batch >= 1 && modelDim >= 1 && hiddenDim >= 1, "StepScratch: bad sizes")
         self.batch = batch

@@ -11,13 +11,21 @@ public enum NormPlacement: String, Codable, CaseIterable, Sendable {
 /// One decoder block: causal self-attention and a feed-forward network, each wrapped in a residual
 /// connection with layer normalisation (pre- or post-LN) and dropout on the sub-layer output.
 public final class TransformerBlock: Module {
+    /// Layer norm of the attention sub-layer: applied to its input (pre-LN) or to the residual sum (post-LN).
     public let norm1: LayerNorm
+    /// The multi-head self-attention sub-layer.
     public let attention: MultiHeadAttention
+    /// Layer norm of the feed-forward sub-layer: applied to its input (pre-LN) or to the residual sum (post-LN).
     public let norm2: LayerNorm
+    /// The position-wise feed-forward sub-layer.
     public let feedForward: FeedForward
+    /// Whether the layer norms come before the sub-layers (pre-LN) or after the residual sums (post-LN).
     public let placement: NormPlacement
+    /// Dropout probability on each sub-layer's output before it is added to the residual (training only).
     public let dropout: Float
 
+    /// A block of width `modelDim` with `numHeads` heads and a feed-forward network of width `hiddenDim`; the
+    /// output projections of both sub-layers are initialised with std 0.02/√(2·numLayers) (GPT-2's residual scaling).
     public init(modelDim: Int, numHeads: Int, hiddenDim: Int, numLayers: Int, attention spec: AttentionSpec,
                 activation: Activation, bias: Bool, placement: NormPlacement, dropout: Float, rng: inout RandomGenerator) {
         // GPT-2: residual projections scaled by 1/√(2·numLayers).

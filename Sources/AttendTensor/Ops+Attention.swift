@@ -7,6 +7,7 @@ public struct AttentionMask: Sendable, Equatable {
     /// Per batch element, the number of real (unpadded) keys; keys at or past it are ignored.
     public var keyLengths: [Int32]?
 
+    /// A mask with the causal constraint on or off and, when `keyLengths` is given, key padding (one length per batch element).
     public init(causal: Bool, keyLengths: [Int32]? = nil) {
         self.causal = causal
         self.keyLengths = keyLengths

@@ -6,18 +6,26 @@ import AttendTensor
 /// Decay applies only to the parameters named in `decayed` (nanoGPT: matrices and embeddings, not
 /// biases or norm gains). Moments are kept per parameter in the same order as `parameters`.
 public final class AdamW {
+    /// The parameters updated, with their names; the order of the moments and of `stateTensors`.
     public let parameters: [(name: String, tensor: Tensor)]
+    /// Names of the parameters that receive weight decay; the others get none.
     public let decayed: Set<String>
+    /// Step size α of the next update (a schedule may change it between steps).
     public var learningRate: Float
+    /// Decay rate β₁ of the first-moment (mean) estimate.
     public var beta1: Float
+    /// Decay rate β₂ of the second-moment (uncentred variance) estimate.
     public var beta2: Float
+    /// Added to √v̂ in the denominator of the update, for numerical stability.
     public var epsilon: Float
+    /// Decoupled decay λ: each update first scales a decayed parameter by 1 − α·λ.
     public var weightDecay: Float
     /// Number of updates applied so far (the bias-correction step count).
     public private(set) var step = 0
     private var firstMoments: [Tensor]
     private var secondMoments: [Tensor]
 
+    /// An optimizer for `parameters` with zero moments and step count 0; the defaults are `torch.optim.AdamW`'s.
     public init(parameters: [(name: String, tensor: Tensor)], decayed: Set<String>, learningRate: Float,
                 beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 0.01) {
         self.parameters = parameters

@@ -6,8 +6,13 @@ import Foundation
 
 /// Problems with checkpoints; messages say what to do.
 public enum CheckpointError: Error, CustomStringConvertible, Equatable {
+    /// Thrown when no checkpoint is found at the given path (neither a checkpoint folder with state.json
+    /// nor a run folder with a checkpoint to continue).
     case notFound(String)
+    /// Thrown when the checkpoint (or file) at the given path is damaged or could not be written; `reason` says how.
     case corrupt(String, reason: String)
+    /// Thrown when a checkpoint is readable but does not fit the model, optimizer, run or task it is loaded into;
+    /// the message says what differs.
     case incompatible(String)
 
     public var description: String {
@@ -24,7 +29,9 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
 public struct TrainingState: Codable, Equatable, Sendable, TrainingCheckpointState {
     /// Optimizer steps completed.
     public var step: Int
+    /// The run's model, training and data settings.
     public var config: RunConfig
+    /// The tokenizer of the training data, so that the run can be continued and its model sampled.
     public var tokenizer: CharTokenizer
     /// Generator for training batches, after `step` batches.
     public var dataRNG: RandomGenerator
@@ -32,6 +39,7 @@ public struct TrainingState: Codable, Equatable, Sendable, TrainingCheckpointSta
     public var dropoutRNG: RandomGenerator
     /// Last training loss.
     public var loss: Float?
+    /// Last validation loss; nil before the first evaluation.
     public var validationLoss: Float?
     /// Seconds spent in the training loop so far (nil in checkpoints written before the one loop).
     public var elapsedSeconds: Double?

@@ -5,30 +5,43 @@ import AttendModels
 
 /// Optimisation settings of a training run; names are the glossary shared with JSON and CLI flags.
 public struct TrainConfig: Codable, Equatable, Sendable {
+    /// Sequences per optimizer step (for the character language model, each `contextLength` tokens).
     public var batchSize = 12
+    /// Optimizer steps of the whole run.
     public var maxSteps = 2000
+    /// Peak learning rate, reached at the end of the warm-up.
     public var learningRate: Float = 1e-3
+    /// Learning rate after the cosine decay ends (`decaySteps`).
     public var minLearningRate: Float = 1e-4
+    /// Steps of linear learning-rate warm-up.
     public var warmupSteps = 100
     /// Step at which cosine decay reaches `minLearningRate`.
     public var decaySteps = 2000
+    /// AdamW's decoupled weight decay, applied to the parameters the model names as decayed (matrices
+    /// and embeddings, not biases or norm gains).
     public var weightDecay: Float = 0.1
+    /// AdamW's first-moment decay rate β₁, in [0, 1).
     public var beta1: Float = 0.9
+    /// AdamW's second-moment decay rate β₂, in [0, 1).
     public var beta2: Float = 0.99
+    /// AdamW's ε, added to the denominator of the update.
     public var epsilon: Float = 1e-8
     /// Global gradient-norm clip (0 disables).
     public var gradClip: Float = 1.0
+    /// Steps between evaluations (there is also one at `maxSteps`).
     public var evalInterval = 250
     /// Batches averaged per evaluation.
     public var evalBatches = 20
     /// Steps between checkpoints (also written at every evaluation and at the end).
     public var checkpointInterval = 250
+    /// Seed of the run's random generators: initial weights, the data stream and dropout masks.
     public var seed: UInt64 = 1337
     /// Arithmetic of the linear layers' matrix products: fp32, or bf16 (bfloat16 operands, fp32
     /// accumulation, fp32 master weights; `Tensor.linearPrecision`). Runs written before this
     /// field existed read as fp32.
     public var precision: MatrixPrecision = .fp32
 
+    /// Settings with every field at its default.
     public init() {}
 
     private enum CodingKeys: String, CodingKey {
@@ -86,13 +99,16 @@ public struct TrainConfig: Codable, Equatable, Sendable {
 
 /// Everything that defines a run: model shape, optimisation and data source.
 public struct RunConfig: Codable, Equatable, Sendable {
+    /// Shape of the model trained.
     public var model: ModelConfig
+    /// Optimisation settings.
     public var training: TrainConfig
     /// Path of the text file trained on.
     public var data: String
     /// How the data file is read: UTF-8 text (default) or raw bytes (`--bytes`).
     public var dataFormat: DataFormat
 
+    /// A run of `model` trained with `training` on the file at path `data`, read as `dataFormat`.
     public init(model: ModelConfig, training: TrainConfig, data: String, dataFormat: DataFormat = .text) {
         self.model = model
         self.training = training

@@ -12,7 +12,10 @@ public enum TrainError: Error, CustomStringConvertible, Equatable {
     }
     static let advice = "Try a lower --learning-rate, a longer --warmup-steps, or --grad-clip 1.0"
 
+    /// Thrown when the loss of step `step` is NaN or infinite (found before the weights change);
+    /// `lastCheckpoint` is the step of the last checkpoint written, which is kept (nil when none was).
     case nonFiniteLoss(step: Int, lastCheckpoint: Int?)
+    /// Thrown when a fresh (not resumed) run is started in the given run folder and it already has checkpoints.
     case runExists(String)
     /// SIGINT or SIGTERM stopped the loop after `step`; `run` holds a checkpoint of that step (nil
     /// when training in memory).
@@ -39,13 +42,21 @@ public enum TrainError: Error, CustomStringConvertible, Equatable {
 
 /// One line of `metrics.jsonl`.
 public struct MetricsRecord: Codable, Equatable, Sendable {
+    /// Optimizer steps completed when the record was written.
     public var step: Int
+    /// "train" (a training step), "eval" (a step with an evaluation) or "config" (a settings change, see `note`).
     public var kind: String          // "train" or "eval"
+    /// Training loss of the step.
     public var loss: Float?
+    /// Loss on the training data measured by the evaluation ("eval" records, when the task measures it).
     public var trainLoss: Float?
+    /// Loss on the held-out data measured by the evaluation ("eval" records).
     public var validationLoss: Float?
+    /// Learning rate used for the step.
     public var learningRate: Float?
+    /// Training throughput of this process so far, in tokens per second of training-step time.
     public var tokensPerSecond: Double?
+    /// Seconds spent in the training loop so far, across resumptions.
     public var elapsedSeconds: Double?
     /// What changed in the run's settings at this step (kind "config"), e.g. a longer maxSteps on resume.
     public var note: String?
@@ -53,9 +64,15 @@ public struct MetricsRecord: Codable, Equatable, Sendable {
 
 /// What the trainer reports while running.
 public enum TrainEvent {
+    /// Step `step` of `of` (maxSteps) finished with training loss `loss` at `learningRate`; `tokensPerSecond`
+    /// is this process's throughput so far and `etaSeconds` the estimated seconds to maxSteps.
     case step(step: Int, of: Int, loss: Float, learningRate: Float, tokensPerSecond: Double, etaSeconds: Double)
+    /// An evaluation after step `step`: mean loss on batches of the training split (NaN when not measured)
+    /// and of the validation split.
     case evaluation(step: Int, trainLoss: Float, validationLoss: Float)
+    /// A checkpoint of step `step` was written; `path` is the run's checkpoints folder.
     case checkpoint(step: Int, path: String)
+    /// Training continues from a checkpoint of step `step` (reported as `run` starts).
     case resumed(step: Int)
 }
 
@@ -65,9 +82,13 @@ public enum TrainEvent {
 public final class Trainer {
     /// The loop doing the work.
     public let loop: TrainingLoop<LanguageModelTask>
+    /// The run's model, training and data settings.
     public var config: RunConfig { loop.task.config }
+    /// The tokenised text the model trains and evaluates on.
     public var dataset: TextDataset { loop.task.dataset }
+    /// The model being trained (the master copy; replicas are internal).
     public var model: DecoderOnly { loop.model }
+    /// The optimizer updating `model`'s parameters.
     public var optimizer: AdamW { loop.optimizer }
     /// Run folder (config.json, metrics.jsonl, checkpoints/); nil trains in memory only.
     public var run: URL? { loop.run }
@@ -75,6 +96,7 @@ public final class Trainer {
     public var step: Int { loop.step }
     /// Losses of every step taken by this trainer (for tests and summaries).
     public var losses: [Float] { loop.losses }
+    /// Validation loss of the most recent evaluation (restored from the checkpoint on resume); nil before the first.
     public var lastValidationLoss: Float? { loop.lastValidationLoss }
 
     /// Sets up a fresh run, or continues the newest checkpoint in `run` when `resume` is true.

@@ -38,10 +38,15 @@ public protocol TrainingCheckpointState: Codable {
 public struct TaskState<Position: Codable>: TrainingCheckpointState {
     /// Name of the task that wrote it (loaders refuse other names).
     public var task: String
+    /// Optimizer steps completed.
     public var step: Int
+    /// Base generator of dropout masks (see `LoopProgress.dropoutRNG`).
     public var dropoutRNG: RandomGenerator
+    /// Last training loss.
     public var loss: Float?
+    /// Last validation loss.
     public var validationLoss: Float?
+    /// Seconds spent in the training loop so far, across resumptions.
     public var elapsedSeconds: Double
     public var maxSteps: Int
     /// Where the data stream stands.

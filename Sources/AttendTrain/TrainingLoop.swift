@@ -9,9 +9,14 @@ public enum LoopEvent {
     /// second), seconds spent in `run` across resumptions, and the estimated seconds to `maxSteps`.
     case step(step: Int, maxSteps: Int, loss: Float, learningRate: Float, tokensPerSecond: Double,
               elapsedSeconds: Double, etaSeconds: Double)
+    /// The task evaluated the model after step `step` (every `evalInterval` steps, at maxSteps, and before the
+    /// final checkpoint when the loop stopped off that cadence).
     case evaluation(step: Int, TaskEvaluation)
+    /// A checkpoint of step `step` was written; `path` is the run's checkpoints folder.
     case checkpoint(step: Int, path: String)
+    /// Training continues from a checkpoint of step `step` (reported as `run` starts).
     case resumed(step: Int)
+    /// The time limit stopped training after step `step`, with `elapsedSeconds` spent in the loop across resumptions.
     case timeLimit(step: Int, elapsedSeconds: Double)
 }
 

@@ -72,7 +72,9 @@ public struct TranslationTrainConfig: Codable, Equatable, Sendable {
 /// The vocabulary a translation model was trained with, saved in its checkpoints: a joint BPE
 /// tokenizer for real text, or a synthetic task's fixed digit vocabulary.
 public enum TranslationVocabulary: Codable, Equatable, Sendable {
+    /// Real text, encoded with the given joint (source and target) BPE tokenizer.
     case bpe(BPETokenizer)
+    /// The given synthetic task, with its fixed 15-id digit vocabulary (`Seq2SeqTask.vocabSize`).
     case synthetic(Seq2SeqTask)
 
     /// Number of token ids.

@@ -7,10 +7,16 @@ import Foundation
 
 /// What the translation trainer reports while running.
 public enum TranslationTrainEvent {
+    /// Step `step` finished with training loss `loss` at `learningRate`; `tokensPerSecond` (source plus target
+    /// tokens) is this process's throughput so far and `elapsedSeconds` the time spent training across resumptions.
     case step(step: Int, loss: Float, learningRate: Float, tokensPerSecond: Double, elapsedSeconds: Double)
+    /// Validation after step `step`: mean cross-entropy per target token, without label smoothing (NaN without validation data).
     case evaluation(step: Int, validationLoss: Float)
+    /// A checkpoint of step `step` was written to the run folder.
     case checkpoint(step: Int)
+    /// Training continues from a checkpoint of step `step` (reported as `run` starts).
     case resumed(step: Int)
+    /// The time limit stopped training after step `step`, with `elapsedSeconds` spent training across resumptions.
     case timeLimit(step: Int, elapsedSeconds: Double)
 }
 

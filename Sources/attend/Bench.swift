@@ -5,6 +5,7 @@ import Foundation
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure kernel and training speed on this machine.",
+        discussion: HelpExamples.discussion("bench"),
         subcommands: [Peak.self, GEMMBench.self, TrainBench.self, AttentionBench.self])
 
     /// Times `body` `repeats` times after one warm-up call; returns the fastest time in seconds.
@@ -21,7 +22,8 @@ struct Bench: ParsableCommand {
 
     struct Peak: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Measure the fp32 FMA peak (GFLOP/s) with an FMA-only loop, and the bfloat16 dot-product peak with a vdpbf16ps-only loop where the CPU has AVX512-BF16.")
+            abstract: "Measure the fp32 FMA peak (GFLOP/s) with an FMA-only loop, and the bfloat16 dot-product peak with a vdpbf16ps-only loop where the CPU has AVX512-BF16.",
+            discussion: HelpExamples.discussion("peak"))
         @Option var seconds: Double = 1
 
         func run() {
@@ -40,7 +42,8 @@ struct Bench: ParsableCommand {
     struct GEMMBench: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "gemm",
-            abstract: "Time GEMM (fp32, or bf16 with --precision) on large and Transformer-sized shapes; print GFLOP/s and the ratio to the measured peak of that arithmetic.")
+            abstract: "Time GEMM (fp32, or bf16 with --precision) on large and Transformer-sized shapes; print GFLOP/s and the ratio to the measured peak of that arithmetic.",
+            discussion: HelpExamples.discussion("gemm"))
         @Option(help: "Shapes as MxNxK[:tt] (tt = transposes of A and B, e.g. nt), comma-separated.")
         var shapes: String = "1024x1024x1024,768x128x512,768x512x128,768x128x512:nt,768x512x128:nt,768x128x512:tn,768x512x128:tn,128x512x768:tn"
         @Option var repeats: Int = 10
@@ -100,7 +103,8 @@ struct Bench: ParsableCommand {
     struct TrainBench: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "train",
-            abstract: "Train the shakespeare-char recipe (4 layers, 4 heads, width 128, context 64, batch 12) and report step time, tokens/s, peak memory and final losses.")
+            abstract: "Train the shakespeare-char recipe (4 layers, 4 heads, width 128, context 64, batch 12) and report step time, tokens/s, peak memory and final losses.",
+            discussion: HelpExamples.discussion("bench-train"))
         @Option var data: String = "Data/tinyshakespeare.txt"
         @Option var steps: Int = 200
         @Option var seed: UInt64 = 1

@@ -6,7 +6,8 @@ extension Bench {
     struct AttentionBench: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "attention",
-            abstract: "Forward+backward time and tensor memory of each attention kind against sequence length, and generation speed against context length; writes CSV and SVG.")
+            abstract: "Forward+backward time and tensor memory of each attention kind against sequence length, and generation speed against context length; writes CSV and SVG.",
+            discussion: HelpExamples.discussion("attention"))
         @Option(help: "Sequence lengths for the training-shape benchmark (B 1, H 8, D 64).")
         var lengths: String = "256,512,1024,2048,4096,8192,16384"
         @Option(help: "Attention kinds, comma-separated.") var kinds: String = AttentionKind.allCases.map(\.rawValue).joined(separator: ",")

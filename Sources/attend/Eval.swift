@@ -6,11 +6,11 @@ import Foundation
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Loss (nats/token), perplexity and bits per character of a trained checkpoint on a text file.",
-        discussion: """
+        discussion: HelpExamples.discussion("eval", """
         The text is read with the run's own character vocabulary and cut into consecutive, non-overlapping \
         windows of the model's context length; every character after the first is predicted once. This is \
         the loss of the whole text, not the training loop's estimate from random windows.
-        """)
+        """))
 
     /// What to do with characters the run's vocabulary lacks.
     enum UnknownPolicy: String, ExpressibleByArgument, CaseIterable {

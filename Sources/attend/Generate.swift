@@ -3,7 +3,8 @@ import Attend
 import Foundation
 
 struct Generate: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Sample text from a trained checkpoint, streaming it as it is drawn.")
+    static let configuration = CommandConfiguration(abstract: "Sample text from a trained checkpoint, streaming it as it is drawn.",
+        discussion: HelpExamples.discussion("generate"))
 
     @Option(help: "Run folder or checkpoint folder written by `attend train`.") var checkpoint: String
     @Option(help: "Text to continue.") var prompt: String = "\n"

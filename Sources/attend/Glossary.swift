@@ -314,7 +314,8 @@ enum JSONTree: Decodable, Equatable {
 struct GlossaryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "glossary",
-        abstract: "Print the table of attend train's flags: config.json key, meaning and default per task (docs/CONFIG.md).")
+        abstract: "Print the table of attend train's flags: config.json key, meaning and default per task (docs/CONFIG.md).",
+        discussion: HelpExamples.discussion("glossary"))
 
     func run() throws { print(Glossary.markdownTable(), terminator: "") }
 }

@@ -17,7 +17,7 @@ func parseShard(_ s: String) throws -> (index: Int, count: Int) {
 struct Replicate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a replication study's missing runs (resumable, shardable) and write its report.",
-        discussion: "Studies are JSON specs under Experiments/<study>/ (study.json + tiny/quick/full.json). Results go to --out as results.jsonl (one record per finished run); re-running skips stored runs. With --shard i/n only that part of the sweep runs; combine shards with `attend report <out> --merge <shard folders…>`.")
+        discussion: HelpExamples.discussion("replicate", "Studies are JSON specs under Experiments/<study>/ (study.json + tiny/quick/full.json). Results go to --out as results.jsonl (one record per finished run); re-running skips stored runs. With --shard i/n only that part of the sweep runs; combine shards with `attend report <out> --merge <shard folders…>`."))
 
     @Argument(help: "Study name, a folder under Experiments/ (e.g. linear-attention).") var study: String
     @Option(help: "tiny (seconds, tests), quick (≤ 10 min in release) or full (the report's scale; hours).") var scale: Scale = .quick
@@ -52,7 +52,8 @@ struct Replicate: ParsableCommand {
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Rewrite a study's report from stored results (no retraining); --merge combines shard folders first.")
+        abstract: "Rewrite a study's report from stored results (no retraining); --merge combines shard folders first.",
+            discussion: HelpExamples.discussion("report"))
 
     @Argument(help: "Results folder, or a study name (then reports/<study>).") var target: String
     @Option(parsing: .upToNextOption, help: "Results folders of shards to merge into the target folder.") var merge: [String] = []

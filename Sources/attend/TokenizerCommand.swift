@@ -7,11 +7,13 @@ struct TokenizerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tokenizer",
         abstract: "Write, learn and apply tokenizers as Hugging Face tokenizer.json files (same ids as the `tokenizers` package).",
+        discussion: HelpExamples.discussion("tokenizer"),
         subcommands: [Export.self, Learn.self, Encode.self])
 
     /// `attend tokenizer export`: a run's tokenizer as tokenizer.json.
     struct Export: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Write a run's tokenizer (character vocabulary or translation BPE) as tokenizer.json.")
+        static let configuration = CommandConfiguration(abstract: "Write a run's tokenizer (character vocabulary or translation BPE) as tokenizer.json.",
+            discussion: HelpExamples.discussion("export"))
         @Option(help: "Run folder or checkpoint folder written by `attend train`.") var checkpoint: String
         @Option(help: "The tokenizer.json file to write.") var out: String
 
@@ -37,7 +39,8 @@ struct TokenizerCommand: ParsableCommand {
 
     /// `attend tokenizer learn`: a tokenizer learned from text as training learns it.
     struct Learn: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Learn a character vocabulary or a byte-level BPE from text files (as `attend train` does) and write it as tokenizer.json.")
+        static let configuration = CommandConfiguration(abstract: "Learn a character vocabulary or a byte-level BPE from text files (as `attend train` does) and write it as tokenizer.json.",
+            discussion: HelpExamples.discussion("learn"))
         /// Which tokenizer to learn.
         enum Kind: String, ExpressibleByArgument, CaseIterable { case characters, bpe }
         @Option(help: "characters (the sorted set of characters, as a character LM run) or bpe (joint BPE, as a translation run).")
@@ -72,7 +75,8 @@ struct TokenizerCommand: ParsableCommand {
 
     /// `attend tokenizer encode`: ids of each line of a file.
     struct Encode: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the token ids of each line of a text file (space-separated, one line per input line).")
+        static let configuration = CommandConfiguration(abstract: "Print the token ids of each line of a text file (space-separated, one line per input line).",
+            discussion: HelpExamples.discussion("encode"))
         @Option(help: "A tokenizer.json written by `attend tokenizer` (or saved from it by the `tokenizers` package).") var tokenizer: String
         @Option(help: "Text file; each line is encoded without its line break.") var input: String
         @Flag(help: "Read each line as a JSON string (so texts may hold line breaks) and print each result as a JSON array.")

@@ -29,13 +29,13 @@ enum Preset: String, CaseIterable, ExpressibleByArgument {
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train a character-level decoder-only Transformer on a text file, or (--task) an encoder–decoder translation model.",
-        discussion: """
+        discussion: HelpExamples.discussion("train", """
             Writes a run folder with config.json, metrics.jsonl and checkpoints/. Flags override the preset, or the \
             configuration given with --config (a run folder's config.json: `attend train --config runs/x/config.json --out runs/y` \
             repeats run x). --task translation (or --preset tatoeba-en-es) trains on a parallel corpus; --task \
             copy|reverse|sort|addition on a synthetic task. A flag the chosen task does not read is refused; \
             docs/CONFIG.md (`attend glossary`) lists each flag's config.json key, meaning and default per task.
-            """)
+            """))
 
     @OptionGroup(title: "Run") var runOptions: RunOptions
     @OptionGroup(title: "Data") var dataOptions: DataOptions

@@ -5,7 +5,7 @@ import Foundation
 struct Translate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Translate sentences (one per line, from --input or stdin) with a trained encoder–decoder checkpoint.",
-        discussion: "Greedy for --beam 1, beam search otherwise (GNMT length penalty α, at most source length + --max-extra-length tokens).")
+        discussion: HelpExamples.discussion("translate", "Greedy for --beam 1, beam search otherwise (GNMT length penalty α, at most source length + --max-extra-length tokens)."))
 
     @Option(help: "Run folder or checkpoint folder written by `attend train --task …` or `attend average`.") var checkpoint: String
     @Option(help: "File of source sentences (default: standard input).") var input: String?
@@ -55,7 +55,7 @@ struct BLEUCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bleu",
         abstract: "Corpus BLEU (sacreBLEU-compatible: 13a tokenization, mixed case, exp smoothing) of hypotheses against references.",
-        discussion: "Pass --references once per reference stream. With --sources, lines whose source sentence repeats are grouped into one multi-reference sentence (the hypothesis of its first occurrence is scored).")
+        discussion: HelpExamples.discussion("bleu", "Pass --references once per reference stream. With --sources, lines whose source sentence repeats are grouped into one multi-reference sentence (the hypothesis of its first occurrence is scored)."))
 
     @Option(help: "Hypotheses, one per line.") var hypotheses: String
     @Option(help: "References, one per line, aligned with the hypotheses (repeat for more streams).") var references: [String]
@@ -91,7 +91,8 @@ struct BLEUCommand: ParsableCommand {
 
 struct Average: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Average the weights of a run's newest checkpoints into a new checkpoint folder (Vaswani et al. average the last 5).")
+        abstract: "Average the weights of a run's newest checkpoints into a new checkpoint folder (Vaswani et al. average the last 5).",
+            discussion: HelpExamples.discussion("average"))
 
     @Option(name: .customLong("run"), help: "Run folder written by `attend train --task …`.") var runFolder: String
     @Option(help: "Number of newest checkpoints to average.") var last: Int = 5
