@@ -59,6 +59,7 @@ public struct RegressionBatch: Sendable, Equatable {
 
 /// An invalid synthetic-regression setting, with what to change.
 public struct RegressionDataError: Error, CustomStringConvertible, Equatable {
+    /// What is wrong and what to do.
     public var message: String
     public var description: String { message }
 }

@@ -72,9 +72,19 @@ public struct RegressionTransformerConfig: Codable, Equatable, Sendable {
 /// One attention layer of `RegressionTransformer`: W_Q, W_K (absent DP-free), W_V [H·d, D] and W_O [D, H·d],
 /// no biases, plus the relative-position bias module (`positionBias.logScale` ρ [H], p_h = exp(ρ_h)).
 public final class RegressionAttention: Module {
-    public let numHeads: Int, headDim: Int
-    public let query: Linear?, key: Linear?
-    public let value: Linear, output: Linear
+    /// H.
+    public let numHeads: Int
+    /// d: the width of each head's query, key and value.
+    public let headDim: Int
+    /// W_Q [H·d, D] (nil DP-free).
+    public let query: Linear?
+    /// W_K [H·d, D] (nil DP-free).
+    public let key: Linear?
+    /// W_V [H·d, D].
+    public let value: Linear
+    /// W_O [D, H·d].
+    public let output: Linear
+    /// R_h(τ) = p_h·φ(τ) (nil when the configuration has no position bias).
     public let positionBias: RelativePositionBias?
 
     init(_ c: RegressionTransformerConfig, rng: inout RandomGenerator) {
@@ -142,6 +152,7 @@ public final class RegressionAttention: Module {
 /// is one product. For L ≥ 2 the earlier layers run in full (flash attention) and the last one for its last row.
 /// `reference` is the straightforward computation of every row, which tests compare against.
 public final class RegressionTransformer: Module {
+    /// The model's configuration (validated).
     public let config: RegressionTransformerConfig
     /// W_E [D, 1], b_E [D].
     public let embed: Linear
