@@ -51,6 +51,7 @@ enum ExperimentTasks {
         PixelsExperiment.self,
         CharLMExperiment.self,
         Seq2SeqExperiment.self,
+        MemoryRegressionExperiment.self,
     ]
 
     static var names: [String] { all.map { $0.name } }

@@ -120,5 +120,12 @@ public struct ReportWords: Sendable {
         "(base; variants in 3.3)": "(Basis; Varianten in 3.3)",
         "encoder %@, decoder %@, cross %@": "Encoder %@, Decoder %@, Cross %@",
         "— (attention only, batch %@)": "— (nur Attention, Batch %@)", "head dim %@": "Kopfbreite %@",
+        "validation MSE": "Validierungs-MSE", "relative MSE": "relativer MSE", "none": "keine",
+        "best constant (variance of y)": "beste Konstante (Varianz von y)",
+        "best attention-free predictor (x_T only)": "bester Prädiktor ohne Attention (nur x_T)",
+        "target `%@` over i.i.d. ±1 sequences of length %@, read at t = %@ (memory positions %@, 1-based); fresh batches every step, %@ fixed validation sequences.":
+            "Zielfunktion `%@` über u.i.v. ±1-Folgen der Länge %@, gelesen bei t = %@ (Gedächtnispositionen %@, ab 1 gezählt); in jedem Schritt neue Batches, %@ feste Validierungsfolgen.",
+        "batch %@, %@ steps, learning rate %@ → %@ (cosine) after %@ warm-up steps, weight decay %@, clip %@, evaluation every %@ steps; AdamW (β = 0.9, 0.99), squared loss, width D = %@, head width %@, FFN width m = %@. Runs: %@.":
+            "Batch %@, %@ Schritte, Lernrate %@ → %@ (Kosinus) nach %@ Aufwärmschritten, Weight Decay %@, Clipping %@, Evaluation alle %@ Schritte; AdamW (β = 0,9, 0,99), quadratischer Verlust, Breite D = %@, Kopfbreite %@, FFN-Breite m = %@. Läufe: %@.",
     ]
 }
