@@ -50,6 +50,7 @@ enum ExperimentTasks {
         CopyExperiment.self,
         PixelsExperiment.self,
         CharLMExperiment.self,
+        CharLMAuditExperiment.self,
         Seq2SeqExperiment.self,
         MemoryRegressionExperiment.self,
     ]

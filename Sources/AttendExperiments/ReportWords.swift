@@ -91,6 +91,14 @@ public struct ReportWords: Sendable {
             "Aus den Daten berechnete Kontrollen (Modelle ohne Kontext oder nur mit dem vorigen Token): %@.",
         "unigram floor": "Unigramm-Untergrenze", "bigram floor": "Bigramm-Untergrenze", "previous-pixel floor": "Vorpixel-Untergrenze",
         "chance (uniform over the symbols)": "Zufall (gleichverteilt über die Symbole)",
+        // char-lm-audit (leakage probe, samples, cost)
+        "trigram floor": "Trigramm-Untergrenze", "honest loss (future replaced)": "ehrlicher Verlust (Zukunft ersetzt)",
+        "clean loss at probed positions": "sauberer Verlust an den geprüften Positionen", "shift": "Verschiebung",
+        "kept rows, batch changed": "behaltene Zeilen, Batch verändert", "sample loss under softmax": "Verlust der Stichprobe unter Softmax",
+        "s/step": "s/Schritt", "peak memory (MB)": "Spitzenspeicher (MB)", "cannot generate": "kann nicht generieren",
+        "The learning rate stays at its peak (no decay).": "Die Lernrate bleibt auf ihrem Spitzenwert (kein Abfall).",
+        "Shift = |perturbed − clean| / clean. A causal model's shifts are 0 up to float rounding; the honest loss is the loss with every later input replaced by a random character. Samples are in `samples/` beside the results.":
+            "Verschiebung = |gestört − sauber| / sauber. Die Verschiebungen eines kausalen Modells sind bis auf Rundung 0; der ehrliche Verlust ist der Verlust, wenn jede spätere Eingabe durch ein Zufallszeichen ersetzt ist. Die Stichproben liegen in `samples/` neben den Ergebnissen.",
         "mean": "Mittelwert", "seeds": "Seeds",
         "Log-log slopes (least squares on ln y = s·ln T + c):": "Log-log-Steigungen (kleinste Quadrate für ln y = s·ln T + c):",
         "kind": "Art", "time slope, upper half of T": "Zeit-Steigung, obere Hälfte von T", "time slope, all T": "Zeit-Steigung, alle T",

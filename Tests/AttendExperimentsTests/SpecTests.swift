@@ -87,9 +87,13 @@ struct SpecTests {
         #expect(try JSONDecoder().decode(Study.self, from: data) == study)
     }
 
-    @Test("the linear-attention study's prose is complete in German: every section, every claim's title, statement and account of the paper")
+    @Test("the linear-attention and leviathan studies' prose is complete in German: every section, every claim's title, statement and account of the paper")
     func germanProse() throws {
-        let study = try Study.load(folder: packageRoot.appendingPathComponent("Experiments/linear-attention"), scale: .full)
+        for name in ["linear-attention", "leviathan"] { try germanProse(name) }
+    }
+
+    func germanProse(_ name: String) throws {
+        let study = try Study.load(folder: packageRoot.appendingPathComponent("Experiments/\(name)"), scale: .full)
         #expect(!study.text.isEmpty)
         for key in study.text.keys.sorted() { #expect(study.textDe?[key]?.isEmpty == false, "textDe lacks \(key)") }
         for claim in study.claims {
