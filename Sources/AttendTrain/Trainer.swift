@@ -82,13 +82,6 @@ public final class Trainer {
         loop = try TrainingLoop(task: try LanguageModelTask(config: config, dataset: dataset), run: run, resume: resume)
     }
 
-    /// One optimisation step on a fresh training batch; returns its loss. Throws on a NaN/inf loss
-    /// (or gradient norm) before touching the weights.
-    ///
-    /// The batch is split into one shard of rows per core; shard s runs forward and backward on its
-    /// own thread with loss weight rows_s / batchSize, so the summed gradient is the full batch's.
-    /// The split and the summation order are fixed, so a run is bit-for-bit reproducible for a
-    /// given thread count.
     /// Starts from another run's (or an imported model's) weights: copies the character-LM checkpoint
     /// folder `checkpoint`'s weights into the model, leaving the optimizer fresh. Refuses, naming them, model
     /// settings that differ from this run's and a different character vocabulary (`CheckpointError.incompatible`).
@@ -104,6 +97,13 @@ public final class Trainer {
         try Checkpoint.loadWeights(checkpoint, into: model)
     }
 
+    /// One optimisation step on a fresh training batch; returns its loss. Throws on a NaN/inf loss
+    /// (or gradient norm) before touching the weights.
+    ///
+    /// The batch is split into one shard of rows per core; shard s runs forward and backward on its
+    /// own thread with loss weight rows_s / batchSize, so the summed gradient is the full batch's.
+    /// The split and the summation order are fixed, so a run is bit-for-bit reproducible for a
+    /// given thread count.
     @discardableResult
     public func trainStep() throws -> Float { try loop.trainStep() }
 
