@@ -82,9 +82,9 @@ enum Glossary {
                       fixedDefaults: [lm: "none", syn: "none", tr: "none"]),
         GlossaryEntry(name: "quiet", group: "Run", keys: all(""), meaning: "No live progress line.",
                       fixedDefaults: [lm: "off", syn: "off", tr: "off"]),
-        GlossaryEntry(name: "init-from", group: "Run", keys: [lm: "initFrom"],
-                      meaning: "Fine-tune: start a new run from the weights of this run or checkpoint folder (e.g. one written by `attend import`); its model settings and character vocabulary must equal this run's, the optimizer starts fresh.",
-                      fixedDefaults: [lm: "none"]),
+        GlossaryEntry(name: "init-from", group: "Run", keys: all("initFrom"),
+                      meaning: "Fine-tune: start a new run from the weights of this run or checkpoint folder (e.g. one written by `attend import`); its model settings and vocabulary must equal this run's, the optimizer starts fresh.",
+                      fixedDefaults: [lm: "none", syn: "none", tr: "none"]),
         // Data
         GlossaryEntry(name: "data", group: "Data", keys: [lm: "data"],
                       meaning: "Text file to train on (first 90 % train, last 10 % validation)."),

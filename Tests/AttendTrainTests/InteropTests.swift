@@ -140,6 +140,46 @@ struct InteropTests {
         catch { #expect("\(error)".contains("vocabulary"), "\(error)") }
     }
 
+    @Test("encoder–decoder: export pytorch → import is bit-identical, and --init-from starts from the weights (same first loss) or refuses another model")
+    func encoderDecoder() throws {
+        let train = Seq2SeqTask.reverse.examples(count: 40, minLength: 1, maxLength: 4, seed: 3)
+        let validation = Seq2SeqTask.reverse.examples(count: 8, minLength: 1, maxLength: 4, seed: 4)
+        var config = reverseConfig(steps: 2)
+        config.model.modelDim = 8; config.model.hiddenDim = 12; config.training.batchTokens = 60
+        config.training.checkpointInterval = 2; config.training.evalInterval = 2
+        let run = temporaryFolder("ed-source")
+        let source = try TranslationTrainer(config: config, vocabulary: .synthetic(.reverse), train: train, validation: validation, run: run)
+        try source.run()
+        let checkpoint = try Checkpoint.resolve(run.path)
+
+        let folder = temporaryFolder("ed-pt"), imported = temporaryFolder("ed-imported")
+        try PyTorchExport.write(checkpoint: checkpoint, to: folder)
+        let meta = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("attend_config.json"))) as? [String: Any])
+        #expect(meta["family"] as? String == "encoder-decoder")
+        let importedCheckpoint = try PyTorchExport.importFolder(folder, run: imported)
+        let a = try Safetensors.read(checkpoint.appendingPathComponent("model.safetensors")).tensors
+        let b = try Safetensors.read(importedCheckpoint.appendingPathComponent("model.safetensors")).tensors
+        #expect(a.keys.sorted() == b.keys.sorted() && a.count > 20)
+        for (name, t) in a { #expect(t.scalars.map(\.bitPattern) == b[name]?.scalars.map(\.bitPattern), "\(name) differs") }
+        #expect(try TranslationCheckpoint.loadState(importedCheckpoint) == TranslationCheckpoint.loadState(checkpoint))
+
+        let batch = TranslationBatch(Array(train.prefix(4)), padID: 0, bosID: 1, eosID: 2)
+        let expected = withoutGradients { source.model.loss(batch, smoothing: 0, context: ForwardContext(training: false)).scalars[0] }
+        var tunedConfig = config
+        tunedConfig.training.seed = 99
+        let tuned = try TranslationTrainer(config: tunedConfig, vocabulary: .synthetic(.reverse), train: train, validation: validation, run: nil)
+        let fresh = withoutGradients { tuned.model.loss(batch, smoothing: 0, context: ForwardContext(training: false)).scalars[0] }
+        try tuned.initializeWeights(from: importedCheckpoint)
+        let loss = withoutGradients { tuned.model.loss(batch, smoothing: 0, context: ForwardContext(training: false)).scalars[0] }
+        #expect(loss == expected, "first loss \(loss), source \(expected)")
+        #expect(abs(fresh - expected) > 1e-3, "a random start must not match the source")
+        var other = config
+        other.model.numDecoderLayers = 2
+        let mismatched = try TranslationTrainer(config: other, vocabulary: .synthetic(.reverse), train: train, validation: validation, run: nil)
+        do { try mismatched.initializeWeights(from: checkpoint); Issue.record("another numDecoderLayers was accepted") }
+        catch { #expect("\(error)".contains("numDecoderLayers (1 there, 2 here)"), "\(error)") }
+    }
+
     @Test("gelu-exact is 0.5·x·(1 + erf(x/√2)) with the matching derivative")
     func geluExact() throws {
         let x = Tensor([-3, -1, -0.5, 0, 0.5, 1, 3], shape: [7], requiresGrad: true)
