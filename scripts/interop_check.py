@@ -22,6 +22,9 @@ import shutil
 import subprocess
 import sys
 
+os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")     # no progress bars or notices in the record
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+
 import torch
 from safetensors.torch import load_file
 
