@@ -254,6 +254,7 @@ def main():
     tiny = ["--preset", "tiny", "--max-steps", "20"]
     softmax = train("lm-softmax", *tiny)
     linear = train("lm-linear", *tiny, "--attention", "linear")
+    relu = train("lm-linear-relu", *tiny, "--attention", "linear-relu", "--norm-placement", "post", "--activation", "silu")
     exact = train("lm-exact-bias", *tiny, "--activation", "gelu-exact", "--bias", "true")
     untied = train("lm-untied", *tiny, "--tie-weights", "false", "--num-layers", "2")
     seq = ["--task", "reverse", "--max-steps", "10", "--model-dim", "32", "--num-heads", "2", "--num-layers", "1",
@@ -279,6 +280,7 @@ def main():
     print("\n== Attend -> PyTorch module (attend export pytorch; model.py)")
     lm_pt, lm_module = check_pytorch(softmax, "decoder-only softmax")
     lin_pt, lin_module = check_pytorch(linear, "decoder-only linear (elu+1)")
+    check_pytorch(relu, "decoder-only linear-relu, post-LN, silu")
     ed_pt, ed_module = check_pytorch(ed_softmax, "encoder-decoder softmax, post-LN, relu", encoder_decoder=True)
     edl_pt, edl_module = check_pytorch(ed_linear, "encoder-decoder linear (all three), pre-LN", encoder_decoder=True)
 
