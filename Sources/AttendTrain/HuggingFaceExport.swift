@@ -111,7 +111,7 @@ public enum HuggingFaceExport {
     }
 
     /// Writes the GPT-2 folder for the character-LM checkpoint folder `checkpoint` into `out`
-    /// (config.json, model.safetensors, tokenizer.json, tokenizer_config.json, generation_config.json).
+    /// (config.json, model.safetensors, tokenizer.json, tokenizer_config.json).
     public static func write(checkpoint: URL, to out: URL) throws {
         let state = try Checkpoint.loadState(checkpoint)
         let config = state.config.model
