@@ -281,3 +281,32 @@ public func siluBackwardReference(x: UnsafePointer<Float>, dy: UnsafePointer<Flo
         dx[i] = Float(Double(dy[i]) * s * (1 + v * (1 - s)))
     }
 }
+
+// MARK: - GELU, exact (erf) form
+
+/// GELU in its exact form, as PyTorch's `nn.GELU()` and nanoGPT compute it (Hendrycks & Gimpel, 2016).
+///
+/// y = 0.5·x·(1 + erf(x/√2)); x and y have n elements; y may alias x. Scalar `erf` per element (the
+/// form imported nanoGPT models use; the tanh form `geluForward` stays the fast default).
+public func geluExactForward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count n: Int) {
+    parallelChunks(n, work: n * activationWorkPerElement) { range in
+        for i in range {
+            let v = x[i]
+            y[i] = 0.5 * v * (1 + erf(v * 0.707_106_781_186_547_5))
+        }
+    }
+}
+
+/// Exact GELU backward: dx = dy ⊙ gelu′(x), gelu′(x) = Φ(x) + x·φ(x) with Φ(x) = 0.5·(1 + erf(x/√2)) and
+/// φ(x) = e^(−x²/2)/√(2π). dx is overwritten and may alias dy; all have n elements.
+public func geluExactBackward(x: UnsafePointer<Float>, dy: UnsafePointer<Float>,
+                              dx: UnsafeMutablePointer<Float>, count n: Int) {
+    parallelChunks(n, work: n * activationWorkPerElement) { range in
+        for i in range {
+            let v = x[i]
+            let cdf = 0.5 * (1 + erf(v * 0.707_106_781_186_547_5))
+            let pdf = exp(-0.5 * v * v) * 0.398_942_280_401_432_7
+            dx[i] = dy[i] * (cdf + v * pdf)
+        }
+    }
+}

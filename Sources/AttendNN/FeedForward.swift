@@ -2,13 +2,20 @@ import AttendTensor
 
 /// Pointwise non-linearity used in the feed-forward network.
 public enum Activation: String, Codable, CaseIterable, Sendable {
-    /// `gelu`: GELU in GPT-2's tanh form; `relu`: max(x, 0); `silu`: x·σ(x) (swish).
-    case gelu, relu, silu
+    /// GELU, tanh approximation (GPT-2's form; Hugging Face `gelu_new`).
+    case gelu
+    /// GELU, exact erf form (PyTorch `nn.GELU()`, nanoGPT; Hugging Face `gelu`).
+    case geluExact = "gelu-exact"
+    /// max(x, 0).
+    case relu
+    /// x·σ(x).
+    case silu
 
     /// The non-linearity applied elementwise to `x` (same shape).
     public func callAsFunction(_ x: Tensor) -> Tensor {
         switch self {
         case .gelu: return x.gelu()
+        case .geluExact: return x.geluExact()
         case .relu: return x.relu()
         case .silu: return x.silu()
         }

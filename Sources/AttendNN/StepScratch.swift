@@ -98,6 +98,7 @@ extension Activation {
     public func apply(_ x: UnsafeMutablePointer<Float>, count: Int) {
         switch self {
         case .gelu: geluForward(x, x, count: count)
+        case .geluExact: geluExactForward(x, x, count: count)
         case .relu: reluForward(x, x, count: count)
         case .silu: siluForward(x, x, count: count)
         }

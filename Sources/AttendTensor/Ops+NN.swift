@@ -55,6 +55,11 @@ extension Tensor {
         pointwise({ geluForward($0, $1, count: $2) }, { geluBackward(x: $0, dy: $1, dx: $2, count: $3) })
     }
 
+    /// GELU, exact form (PyTorch's `nn.GELU()`, nanoGPT): 0.5·x·(1 + erf(x/√2)) (Hendrycks & Gimpel, 2016).
+    public func geluExact() -> Tensor {
+        pointwise({ geluExactForward($0, $1, count: $2) }, { geluExactBackward(x: $0, dy: $1, dx: $2, count: $3) })
+    }
+
     /// ReLU: max(x, 0).
     public func relu() -> Tensor {
         pointwise({ reluForward($0, $1, count: $2) }, { reluBackward(x: $0, dy: $1, dx: $2, count: $3) })

@@ -65,6 +65,19 @@ public enum Checkpoint {
         return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? ""
     }
 
+    /// The JSON keys whose values differ between two encodings of one configuration type, each as
+    /// `key (value in a → value in b)`, in key order (what `--init-from` names when models differ).
+    public static func differingKeys<T: Encodable>(_ a: T, _ b: T) -> [String] {
+        func object(_ v: T) -> [String: Any] {
+            (try? JSONEncoder().encode(v)).flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] } ?? [:]
+        }
+        let (x, y) = (object(a), object(b))
+        return Set(x.keys).union(y.keys).sorted().compactMap { key in
+            let (u, v) = (x[key].map { "\($0)" } ?? "absent", y[key].map { "\($0)" } ?? "absent")
+            return u == v ? nil : "\(key) (\(u) there, \(v) here)"
+        }
+    }
+
     /// Folder holding the checkpoints of run folder `run`.
     public static func folder(run: URL) -> URL { run.appendingPathComponent("checkpoints") }
 

@@ -107,16 +107,20 @@ public struct RunConfig: Codable, Equatable, Sendable {
     public var data: String
     /// How the data file is read: UTF-8 text (default) or raw bytes (`--bytes`).
     public var dataFormat: DataFormat
+    /// The checkpoint (run folder or checkpoint folder) whose weights a fresh run starts from
+    /// (`--init-from`, fine-tuning); nil: random initialisation.
+    public var initFrom: String?
 
-    /// A run of `model` trained with `training` on the file at path `data`, read as `dataFormat`.
-    public init(model: ModelConfig, training: TrainConfig, data: String, dataFormat: DataFormat = .text) {
+    /// A run of `model` trained with `training` on the file at path `data`, read as `dataFormat`; `initFrom` names the checkpoint whose weights it started from (fine-tuning), if any.
+    public init(model: ModelConfig, training: TrainConfig, data: String, dataFormat: DataFormat = .text, initFrom: String? = nil) {
         self.model = model
         self.training = training
         self.data = data
         self.dataFormat = dataFormat
+        self.initFrom = initFrom
     }
 
-    enum CodingKeys: String, CodingKey { case model, training, data, dataFormat }
+    enum CodingKeys: String, CodingKey { case model, training, data, dataFormat, initFrom }
 
     /// Decodes a config.json; one written before `dataFormat` existed reads as text.
     public init(from decoder: any Decoder) throws {
@@ -125,6 +129,7 @@ public struct RunConfig: Codable, Equatable, Sendable {
         training = try c.decode(TrainConfig.self, forKey: .training)
         data = try c.decode(String.self, forKey: .data)
         dataFormat = try c.decodeIfPresent(DataFormat.self, forKey: .dataFormat) ?? .text
+        initFrom = try c.decodeIfPresent(String.self, forKey: .initFrom)
     }
 }
 

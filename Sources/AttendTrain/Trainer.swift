@@ -104,6 +104,21 @@ public final class Trainer {
         loop = try TrainingLoop(task: try LanguageModelTask(config: config, dataset: dataset), run: run, resume: resume)
     }
 
+    /// Starts from another run's (or an imported model's) weights: copies the character-LM checkpoint
+    /// folder `checkpoint`'s weights into the model, leaving the optimizer fresh. Refuses, naming them, model
+    /// settings that differ from this run's and a different character vocabulary (`CheckpointError.incompatible`).
+    public func initializeWeights(from checkpoint: URL) throws {
+        let source = try Checkpoint.loadState(checkpoint)
+        let differing = Checkpoint.differingKeys(source.config.model, config.model)
+        if !differing.isEmpty {
+            throw CheckpointError.incompatible("--init-from \(checkpoint.path) has another model: \(differing.joined(separator: ", ")); give this run the same model settings (e.g. --config <that run>/config.json)")
+        }
+        if source.tokenizer != dataset.tokenizer {
+            throw CheckpointError.incompatible("--init-from \(checkpoint.path) has a vocabulary of \(source.tokenizer.vocabSize) characters that differs from this data's \(dataset.tokenizer.vocabSize); fine-tune on text with the same character set")
+        }
+        try Checkpoint.loadWeights(checkpoint, into: model)
+    }
+
     /// One optimisation step on a fresh training batch; returns its loss. Throws on a NaN/inf loss
     /// (or gradient norm) before touching the weights.
     ///

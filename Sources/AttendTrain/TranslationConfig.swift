@@ -124,12 +124,16 @@ public struct TranslationRunConfig: Codable, Equatable, Sendable {
     public var training: TranslationTrainConfig
     /// Data description (file paths, or the synthetic task's settings).
     public var data: [String: String]
+    /// The checkpoint whose weights a fresh run starts from (`--init-from`, fine-tuning); nil: random start.
+    public var initFrom: String?
 
     /// A run configuration.
-    public init(task: String, model: EncoderDecoderConfig, training: TranslationTrainConfig, data: [String: String]) {
+    public init(task: String, model: EncoderDecoderConfig, training: TranslationTrainConfig, data: [String: String],
+                initFrom: String? = nil) {
         self.task = task
         self.model = model
         self.training = training
         self.data = data
+        self.initFrom = initFrom
     }
 }

@@ -66,6 +66,20 @@ public final class TranslationTrainer {
         loop = try TrainingLoop(task: task, run: run, resume: resume)
     }
 
+    /// Starts from another encoder–decoder run's (or an imported model's) weights with a fresh optimizer;
+    /// refuses, naming them, model settings that differ and another vocabulary (`CheckpointError.incompatible`).
+    public func initializeWeights(from checkpoint: URL) throws {
+        let source = try TranslationCheckpoint.loadState(checkpoint)
+        let differing = Checkpoint.differingKeys(source.config.model, config.model)
+        if !differing.isEmpty {
+            throw CheckpointError.incompatible("--init-from \(checkpoint.path) has another model: \(differing.joined(separator: ", ")); give this run the same model settings (e.g. --config <that run>/config.json)")
+        }
+        if source.vocabulary != vocabulary {
+            throw CheckpointError.incompatible("--init-from \(checkpoint.path) has another vocabulary (\(source.vocabulary.summary)) than this run (\(vocabulary.summary)); fine-tune with the same task or BPE")
+        }
+        try Checkpoint.loadWeights(checkpoint, into: model)
+    }
+
     /// One optimisation step; returns the batch's label-smoothed loss. Throws on NaN/inf before the weights change.
     @discardableResult
     public func trainStep() throws -> Float { try loop.trainStep() }

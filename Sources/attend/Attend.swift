@@ -9,7 +9,7 @@ struct AttendCommand: ParsableCommand {
         abstract: "Build, train, sample and benchmark attention-based sequence models on the CPU, and replicate papers' claims.",
         discussion: HelpExamples.discussion("attend"),
         version: SourceVersion.release,
-        subcommands: [Train.self, GlossaryCommand.self, Generate.self, Eval.self, TokenizerCommand.self, Translate.self, BLEUCommand.self, Average.self, Bench.self, Replicate.self, ReportCommand.self, Doctor.self])
+        subcommands: [Train.self, GlossaryCommand.self, Generate.self, Eval.self, TokenizerCommand.self, Translate.self, BLEUCommand.self, Average.self, ExportCommand.self, ImportCommand.self, LogitsCommand.self, Bench.self, Replicate.self, ReportCommand.self, Doctor.self])
 }
 
 /// Runs `body`, turning the library's user-facing errors into a clean message and exit code 1;

@@ -82,6 +82,9 @@ enum Glossary {
                       fixedDefaults: [lm: "none", syn: "none", tr: "none"]),
         GlossaryEntry(name: "quiet", group: "Run", keys: all(""), meaning: "No live progress line.",
                       fixedDefaults: [lm: "off", syn: "off", tr: "off"]),
+        GlossaryEntry(name: "init-from", group: "Run", keys: all("initFrom"),
+                      meaning: "Fine-tune: start a new run from the weights of this run or checkpoint folder (e.g. one written by `attend import`); its model settings and vocabulary must equal this run's, the optimizer starts fresh.",
+                      fixedDefaults: [lm: "none", syn: "none", tr: "none"]),
         // Data
         GlossaryEntry(name: "data", group: "Data", keys: [lm: "data"],
                       meaning: "Text file to train on (first 90 % train, last 10 % validation)."),
@@ -114,7 +117,7 @@ enum Glossary {
         GlossaryEntry(name: "tie-weights", group: "Model", keys: [lm: "model.tieWeights"],
                       meaning: "Tie the output projection to the token embedding (true/false; the encoder–decoder always shares one embedding)."),
         GlossaryEntry(name: "norm-placement", group: "Model", keys: all("model.normPlacement"), meaning: "pre (GPT-2) or post (2017 paper) layer norm."),
-        GlossaryEntry(name: "activation", group: "Model", keys: all("model.activation"), meaning: "Feed-forward non-linearity: gelu, relu or silu."),
+        GlossaryEntry(name: "activation", group: "Model", keys: all("model.activation"), meaning: "Feed-forward non-linearity: gelu (tanh form, GPT-2), gelu-exact (erf form, PyTorch nn.GELU / nanoGPT), relu or silu."),
         GlossaryEntry(name: "positions", group: "Model", keys: all("model.positions"),
                       meaning: "Absolute positions: learned (language model), sinusoidal (encoder–decoder) or none (with a position bias or rotary)."),
         // Attention

@@ -47,6 +47,20 @@ enum HelpExamples {
         ],
         "report": ["attend report reports/linear-attention", "attend report reports/x --merge part0 part1"],
         "doctor": ["attend doctor", "attend doctor --no-measure"],
+        "export-model": [
+            "attend export hf --checkpoint runs/x --out hf/x           # transformers.GPT2LMHeadModel.from_pretrained(\"hf/x\")",
+            "attend export pytorch --checkpoint runs/x --out torch/x   # model.py + weights + train_ddp.py",
+        ],
+        "export-hf": ["attend export hf --checkpoint runs/shakespeare-char --out hf/shakespeare-char"],
+        "export-pytorch": [
+            "attend export pytorch --checkpoint runs/x --out torch/x",
+            "cd torch/x && torchrun --nproc_per_node 1 train_ddp.py --data input.txt --steps 100 --out ../y",
+        ],
+        "logits": [
+            "attend logits --checkpoint runs/x --ids 18,47,56,57",
+            "attend logits --checkpoint runs/reverse --source-ids 5,6,7,2 --target-ids 1,7,6,5",
+        ],
+        "import": ["attend import --from torch/y --out runs/y    # then: attend generate --checkpoint runs/y"],
     ]
 
     /// `text` followed by the command's examples.

@@ -82,6 +82,7 @@ struct Train: ParsableCommand {
         optimisationOptions.apply(to: &c.training, fresh: fresh)
         checkpointOptions.apply(to: &c.training, fresh: fresh)
         dataOptions.apply(to: &c)
+        if let initFrom = runOptions.initFrom { c.initFrom = initFrom }
         return c
     }
 
@@ -242,6 +243,10 @@ struct Train: ParsableCommand {
             }
             if let notice = BFloat16Support.resolve(config.training.precision).notice { writeError(notice + "\n") }
             let trainer = try Trainer(config: config, dataset: dataset, run: runURL, resume: resume)
+            if let initFrom = config.initFrom, trainer.step == 0 {
+                try trainer.initializeWeights(from: try Checkpoint.resolve(initFrom))
+                writeError("attend train: starting from the weights of \(initFrom) (optimizer state fresh)\n")
+            }
             let m = config.model
             writeError("attend train: \(trainer.model.parameterCount) parameters, \(m.numLayers) layers × \(m.numHeads) heads, width \(m.modelDim), context \(m.contextLength), \(m.attention.rawValue) attention\(m.positionBias == .none ? "" : " + \(m.positionBias.rawValue) bias")\(m.dotProduct ? "" : " (dot-product-free)")\(m.rotary ? " + rotary" : ""), \(Threading.count) threads\(Tensor.linearPrecision == .bf16 ? ", bf16 matrix products" : "")\n")
             writeError("data: \(config.data) — \(dataset.train.count) train / \(dataset.validation.count) validation tokens, vocabulary \(dataset.tokenizer.vocabSize)\n")

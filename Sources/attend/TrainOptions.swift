@@ -27,8 +27,9 @@ struct RunOptions: ParsableArguments {
     @Flag(help: .glossary("resume")) var resume = false
     @Option(parsing: .unconditional, help: .glossary("stop-after")) var stopAfter: Int?
     @Flag(help: .glossary("quiet")) var quiet = false
+    @Option(help: .glossary("init-from")) var initFrom: String?
 
-    var given: [String] { givenFlags([("preset", preset), ("config", configFile), ("task", task), ("out", out), ("stop-after", stopAfter)]) }
+    var given: [String] { givenFlags([("preset", preset), ("config", configFile), ("task", task), ("out", out), ("stop-after", stopAfter), ("init-from", initFrom)]) }
 }
 
 /// What to train on: the text file, the parallel corpus, or the synthetic task's examples.

@@ -49,6 +49,7 @@ extension Train {
         encoderDecoderOptions.apply(to: &c.model)
         optimisationOptions.apply(to: &c.training)
         checkpointOptions.apply(to: &c.training, fresh: fresh)
+        if let initFrom = runOptions.initFrom { c.initFrom = initFrom }
         dataOptions.apply(to: &c)
         return c
     }
@@ -161,9 +162,14 @@ extension Train {
                 }
             }
             model.vocabSize = vocabulary.vocabSize
-            let config = TranslationRunConfig(task: taskName, model: model, training: training, data: dataNote)
+            let config = TranslationRunConfig(task: taskName, model: model, training: training, data: dataNote,
+                                              initFrom: requested.initFrom)
             let trainer = try TranslationTrainer(config: config, vocabulary: vocabulary, train: trainExamples,
                                                  validation: validExamples, run: runURL, resume: resume)
+            if let initFrom = config.initFrom, trainer.step == 0 {
+                try trainer.initializeWeights(from: try Checkpoint.resolve(initFrom))
+                writeError("attend train: starting from the weights of \(initFrom) (optimizer state fresh)\n")
+            }
             if existing == nil && !exportSplits.isEmpty { try exportTokenIDs(exportSplits, vocabulary: vocabulary, run: runURL) }
             let tokens = trainExamples.reduce(0) { $0 + $1.source.count + $1.target.count + 2 }
             writeError("attend train --task \(taskName): \(trainer.model.parameterCount) parameters, \(model.numEncoderLayers)+\(model.numDecoderLayers) layers × \(model.numHeads) heads, width \(model.modelDim), FFN \(model.hiddenDim), attention enc/dec/cross \(model.encoderAttention.rawValue)/\(model.decoderAttention.rawValue)/\(model.crossAttention.rawValue)\(model.positionBias == .none ? "" : " + \(model.positionBias.rawValue) self-attention bias")\(model.dotProduct ? "" : " (dot-product-free self-attention)")\(model.rotary ? " + rotary" : ""), \(model.positions.rawValue) positions, \(model.normPlacement.rawValue)-LN, \(Threading.count) threads\n")

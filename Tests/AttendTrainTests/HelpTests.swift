@@ -9,6 +9,7 @@ struct HelpTests {
         [], ["train"], ["glossary"], ["generate"], ["eval"], ["tokenizer"], ["tokenizer", "export"], ["tokenizer", "learn"],
         ["tokenizer", "encode"], ["translate"], ["bleu"], ["average"], ["bench"], ["bench", "peak"], ["bench", "gemm"],
         ["bench", "train"], ["bench", "attention"], ["replicate"], ["report"], ["doctor"],
+        ["export"], ["export", "hf"], ["export", "pytorch"], ["import"], ["logits"],
     ]
 
     /// The subcommand names a help text lists under SUBCOMMANDS.
