@@ -65,23 +65,20 @@ struct KillHarnessTests {
 
     struct StepProbe: Decodable { var step: Int }
 
-    @Test("character LM: SIGKILL at random moments; every checkpoint and log line reads back; the resumed run equals an uninterrupted one")
-    func languageModel() throws {
-        let text = cliTextFile("kill-lm")
-        let steps = 6 * Self.kills + 12
-        let args = ["train", "--preset", "tiny", "--data", text.path, "--max-steps", "\(steps)", "--checkpoint-interval", "1",
-                    "--eval-interval", "5", "--eval-batches", "1", "--learning-rate", "2e-3", "--quiet"]
-        let whole = temporaryFolder("kill-lm-whole")
+    /// Runs `args` to the end once (the reference), then again with kills and resumes; after each kill
+    /// `readBack(run)` must read the run's config and latest checkpoint. The finished run must log the
+    /// reference's losses and hold its weights, bit for bit.
+    func killTrainRun(_ args: [String], name: String, seed: UInt64, readBack: (URL) throws -> Void) throws {
+        let whole = temporaryFolder("kill-\(name)-whole")
         let reference = try AttendProcess.run(args + ["--out", whole.path])
         #expect(reference.status == 0, "\(reference.output)")
 
-        let run = temporaryFolder("kill-lm-run")
-        var rng = RandomGenerator(seed: 11)
+        let run = temporaryFolder("kill-\(name)-run")
+        var rng = RandomGenerator(seed: seed)
         let kills = try killRepeatedly(first: args + ["--out", run.path], again: ["train", "--out", run.path, "--resume", "--quiet"],
                                        log: run.appendingPathComponent("log.txt"), rng: &rng, progress: { checkpointStep(run) }) {
-            _ = try JSONDecoder().decode(RunConfig.self, from: Data(contentsOf: run.appendingPathComponent("config.json")))
+            try readBack(run)
             try checkMetrics(run)
-            if let c = try? Checkpoint.resolve(run.path) { _ = try Checkpoint.loadModel(c) }
         }
         #expect(kills == Self.kills, "only \(kills) kills landed")
         let finish = try AttendProcess.run(["train", "--out", run.path, "--resume", "--quiet"])
@@ -94,32 +91,26 @@ struct KillHarnessTests {
         try checkNoLeftovers(run)
     }
 
+    @Test("character LM: SIGKILL at random moments; every checkpoint and log line reads back; the resumed run equals an uninterrupted one")
+    func languageModel() throws {
+        let text = cliTextFile("kill-lm")
+        let steps = 6 * Self.kills + 12
+        try killTrainRun(["train", "--preset", "tiny", "--data", text.path, "--max-steps", "\(steps)", "--checkpoint-interval", "1",
+                          "--eval-interval", "5", "--eval-batches", "1", "--learning-rate", "2e-3", "--quiet"], name: "lm", seed: 11) { run in
+            _ = try JSONDecoder().decode(RunConfig.self, from: Data(contentsOf: run.appendingPathComponent("config.json")))
+            if let c = try? Checkpoint.resolve(run.path) { _ = try Checkpoint.loadModel(c) }
+        }
+    }
+
     @Test("encoder–decoder (synthetic reverse task): SIGKILL at random moments; the resumed run equals an uninterrupted one")
     func encoderDecoder() throws {
         let steps = 6 * Self.kills + 12
-        let args = ["train", "--task", "reverse", "--examples", "200", "--task-length", "4", "--model-dim", "32", "--hidden-dim", "64",
-                    "--max-steps", "\(steps)", "--checkpoint-interval", "1", "--eval-interval", "\(steps / 2)", "--quiet"]
-        let whole = temporaryFolder("kill-ed-whole")
-        let reference = try AttendProcess.run(args + ["--out", whole.path])
-        #expect(reference.status == 0, "\(reference.output)")
-
-        let run = temporaryFolder("kill-ed-run")
-        var rng = RandomGenerator(seed: 12)
-        let kills = try killRepeatedly(first: args + ["--out", run.path], again: ["train", "--out", run.path, "--resume", "--quiet"],
-                                       log: run.appendingPathComponent("log.txt"), rng: &rng, progress: { checkpointStep(run) }) {
+        try killTrainRun(["train", "--task", "reverse", "--examples", "200", "--task-length", "4", "--model-dim", "32", "--hidden-dim", "64",
+                          "--max-steps", "\(steps)", "--checkpoint-interval", "1", "--eval-interval", "\(steps / 2)", "--quiet"],
+                         name: "ed", seed: 12) { run in
             _ = try JSONDecoder().decode(TranslationRunConfig.self, from: Data(contentsOf: run.appendingPathComponent("config.json")))
-            try checkMetrics(run)
             if let c = try? Checkpoint.resolve(run.path) { _ = try TranslationCheckpoint.loadModel(c) }
         }
-        #expect(kills == Self.kills, "only \(kills) kills landed")
-        let finish = try AttendProcess.run(["train", "--out", run.path, "--resume", "--quiet"])
-        #expect(finish.status == 0, "\(finish.output)")
-        let a = try runMetrics(run), b = try runMetrics(whole)
-        #expect(a.map(\.step) == b.map(\.step) && a.map(\.loss) == b.map(\.loss) && a.map(\.validationLoss) == b.map(\.validationLoss))
-        let wa = try Safetensors.read(try Checkpoint.resolve(run.path).appendingPathComponent("model.safetensors")).tensors
-        let wb = try Safetensors.read(try Checkpoint.resolve(whole.path).appendingPathComponent("model.safetensors")).tensors
-        #expect(wa.allSatisfy { $0.value.scalars == wb[$0.key]?.scalars })
-        try checkNoLeftovers(run)
     }
 
     @Test("attend replicate: SIGKILL at random moments between and inside runs; results.jsonl stays whole and ends equal to an uninterrupted sweep")
