@@ -203,6 +203,19 @@ public enum BLEU {
         return (uniqueSources, layout)
     }
 
+    /// Multi-reference corpus BLEU of a corpus whose source sentences repeat: the lines of each distinct
+    /// source form one sentence whose references are all their translations (`groupReferences`), scored
+    /// by the hypothesis of its first occurrence. `hypotheses`, `sources` and `references` are aligned.
+    public static func groupedScore(hypotheses: [String], sources: [String], references: [String]) throws -> BLEUScore {
+        guard hypotheses.count == sources.count else {
+            throw BLEUError.sourceReferenceMismatch(sources: sources.count, references: hypotheses.count)
+        }
+        let grouped = try groupReferences(sources: sources, references: references)
+        var first: [[UInt8]: Int] = [:]  // by exact bytes, as groupReferences compares sources
+        for (i, s) in sources.enumerated() where first[Array(s.utf8)] == nil { first[Array(s.utf8)] = i }
+        return try corpusScore(hypotheses: grouped.uniqueSources.map { hypotheses[first[Array($0.utf8)]!] }, references: grouped.references)
+    }
+
     /// sacreBLEU's `_get_closest_ref_len`: the reference length nearest `length`, the shorter on ties.
     static func closestLength(to length: Int, among lengths: [Int]) -> Int {
         var best = -1, bestDiff = -1

@@ -115,7 +115,8 @@ public struct Metric: Codable, Equatable, Sendable {
         }
     }
 
-    var selectors: [Selector] { [a] + (b.map { [$0] } ?? []) + (c.map { [$0] } ?? []) }
+    /// Every selector the metric reads (a, then b and c when present).
+    public var selectors: [Selector] { [a] + (b.map { [$0] } ?? []) + (c.map { [$0] } ?? []) }
 
     /// The metric's value, or nil when the results lack the runs it needs.
     public func evaluate(_ records: [RunRecord]) -> Double? {
@@ -201,14 +202,27 @@ public struct Check: Codable, Equatable, Sendable {
     public var atLeast: Double?
     /// Half-width of the too-close-to-call band around the threshold.
     public var margin: Double
+    /// A measure whose spread over its runs (max − min over seeds, e.g. the baseline's BLEU over 3 seeds)
+    /// widens the band: a value within max(margin, spread) of the threshold is too close to call. For a
+    /// comparison of a one-seed variant with a baseline run with several seeds.
+    public var spread: Selector?
 
     public init(from decoder: Decoder) throws {
-        let c = try StrictContainer(decoder, allowed: ["metric", "atMost", "atLeast", "margin"])
+        let c = try StrictContainer(decoder, allowed: ["metric", "atMost", "atLeast", "margin", "spread"])
         metric = try c("metric")
         atMost = try c.optional("atMost"); atLeast = try c.optional("atLeast")
         if (atMost == nil) == (atLeast == nil) { throw c.invalid("atMost", "give exactly one of atMost and atLeast") }
         margin = try c.optional("margin") ?? 0
         if !(margin >= 0) { throw c.invalid("margin", "must be ≥ 0, got \(margin)") }
+        spread = try c.optional("spread")
+    }
+
+    /// The spread (max − min) of `spread`'s measure over its runs; nil without a `spread` or with fewer than two runs.
+    public func seedSpread(_ records: [RunRecord]) -> Double? {
+        guard let spread else { return nil }
+        let v = records.filter(spread.matches).compactMap { $0.measure(spread.measure) }.filter(\.isFinite)
+        guard v.count >= 2 else { return nil }
+        return v.max()! - v.min()!
     }
 
     /// Outcome of a check.
@@ -219,7 +233,7 @@ public struct Check: Codable, Equatable, Sendable {
     public func evaluate(_ records: [RunRecord]) -> (value: Double?, outcome: Outcome) {
         guard let v = metric.evaluate(records), v.isFinite else { return (nil, .missing) }
         let threshold = atMost ?? atLeast!
-        if abs(v - threshold) <= margin { return (v, .close) }
+        if abs(v - threshold) <= max(margin, seedSpread(records) ?? 0) { return (v, .close) }
         func passes(_ x: Double) -> Bool { atMost != nil ? x <= threshold : x >= threshold }
         let seeds = metric.perSeed(records)
         if !seeds.isEmpty && seeds.contains(where: passes) && seeds.contains(where: { !passes($0) }) { return (v, .close) }
@@ -229,6 +243,9 @@ public struct Check: Codable, Equatable, Sendable {
     /// The threshold ("≤ 1.3", "≥ 10", with the margin) in the words of a report.
     public func thresholdText(_ w: ReportWords) -> String {
         let t = atMost.map { "≤ \(w.number($0))" } ?? "≥ \(w.number(atLeast!))"
+        if let spread {
+            return "\(t) " + w.f("(± max(%@, the seed spread of %@) too close to call)", w.number(margin), spread.label)
+        }
         return margin > 0 ? "\(t) " + w.f("(± %@ too close to call)", w.number(margin)) : t
     }
 }

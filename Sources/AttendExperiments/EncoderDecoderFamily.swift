@@ -14,7 +14,7 @@ enum EncoderDecoderFamily {
         ((try? JSONValue(encoding: EncoderDecoderConfig(vocabSize: 16)))?.members.keys.sorted() ?? []).filter { !fixedKeys.contains($0) }
     }()
     static let trainingKeys = ["batchTokens", "maxSteps", "warmupSteps", "learningRateScale", "labelSmoothing", "beta1", "beta2",
-                               "epsilon", "gradClip", "evalInterval", "precision"]
+                               "epsilon", "gradClip", "evalInterval", "precision", "evalBleu"]
 
     static func model(_ object: JSONValue, vocab: Int, maxLength: Int) throws -> EncoderDecoderConfig {
         let defaults = EncoderDecoderConfig(vocabSize: vocab, maxLength: maxLength)

@@ -53,6 +53,7 @@ enum ExperimentTasks {
         CharLMAuditExperiment.self,
         Seq2SeqExperiment.self,
         MemoryRegressionExperiment.self,
+        TranslationExperiment.self,
     ]
 
     static var names: [String] { all.map { $0.name } }

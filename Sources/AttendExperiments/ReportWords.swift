@@ -135,5 +135,21 @@ public struct ReportWords: Sendable {
             "Zielfunktion `%@` über u.i.v. ±1-Folgen der Länge %@, gelesen bei t = %@ (Gedächtnispositionen %@, ab 1 gezählt); in jedem Schritt neue Batches, %@ feste Validierungsfolgen.",
         "batch %@, %@ steps, learning rate %@ → %@ (cosine) after %@ warm-up steps, weight decay %@, clip %@, evaluation every %@ steps; AdamW (β = 0.9, 0.99), squared loss, width D = %@, head width %@, FFN width m = %@. Runs: %@.":
             "Batch %@, %@ Schritte, Lernrate %@ → %@ (Kosinus) nach %@ Aufwärmschritten, Weight Decay %@, Clipping %@, Evaluation alle %@ Schritte; AdamW (β = 0,9, 0,99), quadratischer Verlust, Breite D = %@, Kopfbreite %@, FFN-Breite m = %@. Läufe: %@.",
+        // Translation
+        "(± max(%@, the seed spread of %@) too close to call)": "(± max(%@, Streuung über Seeds von %@) zu knapp für ein Urteil)",
+        "target unigram control": "Unigramm-Kontrolle (Zielseite)", "target bigram control": "Bigramm-Kontrolle (Zielseite)",
+        "validation cross-entropy (nats)": "Validierungs-Kreuzentropie (nats)", "BLEU, beam": "BLEU, Beam",
+        "parameters": "Parameter", "perplexity": "Perplexität", "BLEU greedy": "BLEU greedy", "BLEU beam": "BLEU Beam",
+        "multi-ref. beam": "Multi-Ref., Beam", "averaged: perplexity": "gemittelt: Perplexität", "averaged: BLEU beam": "gemittelt: BLEU Beam",
+        "paper: perplexity / BLEU": "Artikel: Perplexität / BLEU",
+        "test BLEU greedy (single / multi-ref.)": "Test-BLEU greedy (eine / mehrere Ref.)",
+        "test BLEU beam (single / multi-ref.)": "Test-BLEU Beam (eine / mehrere Ref.)",
+        "averaged: test BLEU beam (single / multi-ref.)": "gemittelt: Test-BLEU Beam (eine / mehrere Ref.)",
+        "Control: copying the source sentence scores %@ BLEU on the validation split.": "Kontrolle: Das Kopieren des Quellsatzes erreicht %@ BLEU auf dem Validierungsteil.",
+        ", and the test split for the baseline's BLEU": ", und der Testteil für das BLEU der Baseline",
+        "`%@` (%@→%@): the training split%@ with a joint byte-level BPE vocabulary of %@ tokens learned on it; pairs of more than %@ tokens dropped; the validation split%@ for perplexity and BLEU%@.":
+            "`%@` (%@→%@): der Trainingsteil%@ mit einem darauf gelernten gemeinsamen Byte-BPE-Vokabular aus %@ Tokens; Paare mit mehr als %@ Tokens verworfen; der Validierungsteil%@ für Perplexität und BLEU%@.",
+        "batches of %@ padded tokens, %@ steps, Noam schedule (warm-up %@, scale %@), Adam (β = %@, %@, ε = %@), label smoothing %@, clip %@, dropout %@, %@-LayerNorm, FFN %@, evaluation every %@ steps; beam %@ with length penalty %@; the last %@ checkpoints, %@ steps apart, averaged. Runs: %@.":
+            "Batches aus %@ aufgefüllten Tokens, %@ Schritte, Noam-Zeitplan (Aufwärmen %@, Faktor %@), Adam (β = %@, %@, ε = %@), Label Smoothing %@, Clipping %@, Dropout %@, %@-LayerNorm, FFN %@, Evaluation alle %@ Schritte; Beam %@ mit Längenstrafe %@; die letzten %@ Checkpoints im Abstand von %@ Schritten gemittelt. Läufe: %@.",
     ]
 }

@@ -20,8 +20,13 @@ enum StudyTraining {
     }
 
     /// Trains `task` to its last step in `folder` (resuming a checkpoint there) and returns the loop
-    /// (with the trained model) and the run's curves.
-    static func train<Task: TrainingTask>(_ task: Task, in context: RunContext) throws -> (loop: TrainingLoop<Task>, outcome: Outcome) {
+    /// (with the trained model) and the run's curves. With a `milestone`, training stops at its step
+    /// (checkpointed), `milestone.action` runs on the loop there, and training continues: a run cut off
+    /// during the action resumes from that step's checkpoint and runs it again, so the action must be
+    /// idempotent (write its result atomically, skip when it is there).
+    static func train<Task: TrainingTask>(_ task: Task, in context: RunContext,
+                                          milestone: (step: Int, action: (TrainingLoop<Task>) throws -> Void)? = nil)
+        throws -> (loop: TrainingLoop<Task>, outcome: Outcome) {
         let folder = context.folder
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let loop = try TrainingLoop(task: task, run: folder, resume: true)
@@ -30,7 +35,15 @@ enum StudyTraining {
         if loop.step == 0 {
             try AtomicFile.write(try JSONEncoder().encode([Double(loop.evaluate().validationLoss)]), to: initialFile)
         }
-        try loop.run(stopAfter: context.stopAfterSteps)
+        var budget = context.stopAfterSteps
+        if let milestone, loop.step <= milestone.step {
+            let toMilestone = milestone.step - loop.step
+            try loop.run(stopAfter: min(toMilestone, budget ?? Int.max))
+            budget = budget.map { $0 - min(toMilestone, $0) }
+            if loop.step < milestone.step { throw RunPaused(id: folder.lastPathComponent, step: loop.step) }
+            try milestone.action(loop)
+        }
+        try loop.run(stopAfter: budget)
         if loop.step < task.settings.maxSteps { throw RunPaused(id: folder.lastPathComponent, step: loop.step) }
         var outcome = Outcome()
         if let data = FileManager.default.contents(atPath: initialFile.path), let initial = try? JSONDecoder().decode([Double].self, from: data) {

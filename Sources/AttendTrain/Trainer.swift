@@ -60,6 +60,8 @@ public struct MetricsRecord: Codable, Equatable, Sendable {
     public var elapsedSeconds: Double?
     /// What changed in the run's settings at this step (kind "config"), e.g. a longer maxSteps on resume.
     public var note: String?
+    /// The evaluation's further measurements ("eval" records; `TaskEvaluation.metrics`, e.g. `bleu`).
+    public var metrics: [String: Double]?
 }
 
 /// What the trainer reports while running.

@@ -243,6 +243,7 @@ public final class TrainingLoop<Task: TrainingTask> {
                 record.kind = "eval"
                 record.trainLoss = result.trainLoss
                 record.validationLoss = result.validationLoss
+                record.metrics = result.metrics.isEmpty ? nil : result.metrics
             }
             if isEval || step % settings.metricsInterval == 0 { try metrics.append(record) }
             if let run, isEval || step % settings.checkpointInterval == 0 || step == end {
@@ -263,7 +264,7 @@ public final class TrainingLoop<Task: TrainingTask> {
             try metrics.append(MetricsRecord(step: step, kind: "eval", loss: losses.last, trainLoss: result.trainLoss,
                                              validationLoss: result.validationLoss, learningRate: optimizer.learningRate,
                                              tokensPerSecond: Double(tokensProcessed) / max(trainSeconds, 1e-9),
-                                             elapsedSeconds: elapsedSeconds))
+                                             elapsedSeconds: elapsedSeconds, metrics: result.metrics.isEmpty ? nil : result.metrics))
             try saveCheckpoint(run: run, loss: losses.last)
             report(.checkpoint(step: step, path: Checkpoint.folder(run: run).path))
         }

@@ -112,10 +112,14 @@ public struct TaskEvaluation: Equatable, Sendable {
     public var trainLoss: Float?
     /// Loss on the held-out data (NaN when there is none).
     public var validationLoss: Float
+    /// Further named measurements of the evaluation (e.g. `"bleu"` of a translation task's validation
+    /// split), logged under `metrics` in the evaluation's metrics.jsonl record.
+    public var metrics: [String: Double]
 
     /// An evaluation result.
-    public init(trainLoss: Float? = nil, validationLoss: Float) {
+    public init(trainLoss: Float? = nil, validationLoss: Float, metrics: [String: Double] = [:]) {
         self.trainLoss = trainLoss
         self.validationLoss = validationLoss
+        self.metrics = metrics
     }
 }

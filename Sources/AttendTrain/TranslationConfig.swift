@@ -38,6 +38,10 @@ public struct TranslationTrainConfig: Codable, Equatable, Sendable {
     /// fp32 (run folders written before this field read as nil), bf16 is bfloat16 operands with
     /// fp32 accumulation and fp32 master weights.
     public var precision: MatrixPrecision?
+    /// Beam size of a BLEU evaluation of the validation split at every evaluation (1 = greedy; nil =
+    /// none, the default), logged as `metrics.bleu` in metrics.jsonl (fairseq's `--eval-bleu`). The
+    /// hypotheses and references are the decoded token ids, scored by `BLEU.corpusScore` (13a).
+    public var evalBleu: Int?
 
     /// The paper's settings with batches of 4096 tokens and 4000 warm-up steps.
     public init() {}
@@ -66,6 +70,7 @@ public struct TranslationTrainConfig: Codable, Equatable, Sendable {
         if !(epsilon > 0) { throw ConfigError.invalid(field: "epsilon", message: "must be positive, got \(epsilon)") }
         if !(gradClip >= 0) { throw ConfigError.invalid(field: "gradClip", message: "must be ≥ 0 (0 disables), got \(gradClip)") }
         if let t = timeLimitMinutes, !(t > 0) { throw ConfigError.invalid(field: "timeLimitMinutes", message: "must be positive, got \(t)") }
+        if let b = evalBleu, b < 1 { throw ConfigError.invalid(field: "evalBleu", message: "must be a beam size ≥ 1 (1 = greedy), got \(b)") }
     }
 }
 

@@ -117,7 +117,16 @@ public final class TranslationTask: TrainingTask {
     /// Real source + target tokens.
     public func tokens(in batch: TranslationBatch) -> Int { batch.sourceTokens + batch.targetTokens }
 
-    public func evaluate(_ model: EncoderDecoder) -> TaskEvaluation { TaskEvaluation(validationLoss: validationLoss(model)) }
+    /// Validation cross-entropy and, with `evalBleu`, the validation BLEU (`metrics["bleu"]`, single reference;
+    /// NaN when it cannot be computed, e.g. every translation empty of words).
+    public func evaluate(_ model: EncoderDecoder) -> TaskEvaluation {
+        var result = TaskEvaluation(validationLoss: validationLoss(model))
+        if let beam = config.training.evalBleu, !validation.isEmpty {
+            let options = DecodingOptions(beamSize: beam)
+            result.metrics["bleu"] = (try? TranslationBLEU.measure(model, vocabulary: vocabulary, examples: validation, options: options))?.single ?? .nan
+        }
+        return result
+    }
 
     /// Mean cross-entropy (no smoothing) per target token over the validation examples, in fixed batches.
     public func validationLoss(_ model: EncoderDecoder) -> Float {

@@ -75,11 +75,7 @@ struct BLEUCommand: ParsableCommand {
                     throw CorpusError.misaligned(source: hypotheses, sourceLines: hyps.count, target: sources, targetLines: src.count)
                 }
                 guard streams.count == 1 else { throw ValidationError("--sources groups one --references stream; pass exactly one") }
-                let grouped = try BLEU.groupReferences(sources: src, references: streams[0])
-                var first: [[UInt8]: Int] = [:]  // by exact bytes, as groupReferences compares sources
-                for (i, s) in src.enumerated() where first[Array(s.utf8)] == nil { first[Array(s.utf8)] = i }
-                let groupedHyps = grouped.uniqueSources.map { hyps[first[Array($0.utf8)]!] }
-                score = try BLEU.corpusScore(hypotheses: groupedHyps, references: grouped.references)
+                score = try BLEU.groupedScore(hypotheses: hyps, sources: src, references: streams[0])
             } else {
                 score = try BLEU.corpusScore(hypotheses: hyps, references: streams)
             }

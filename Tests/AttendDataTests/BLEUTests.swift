@@ -58,6 +58,24 @@ struct BLEUTests {
         #expect(s.signature.hasPrefix("nrefs:var|"))
     }
 
+    @Test("groupedScore scores each distinct source once, by its first line's hypothesis, against all its translations")
+    func groupedScore() throws {
+        let index = Dictionary(uniqueKeysWithValues: BLEUFixture.groupedSources.enumerated().map { ($1, $0) })
+        let lineHypotheses = BLEUFixture.groupingSources.map { BLEUFixture.grouped.hypotheses[index[$0]!] }
+        let s = try BLEU.groupedScore(hypotheses: lineHypotheses, sources: BLEUFixture.groupingSources,
+                                      references: BLEUFixture.groupingReferences)
+        expectMatches(s, BLEUFixture.grouped)
+        // Only a source's first line speaks for it: rewriting the repeated lines' hypotheses changes nothing.
+        var seen = Set<String>(), rewritten = lineHypotheses
+        for (i, source) in BLEUFixture.groupingSources.enumerated() where !seen.insert(source).inserted { rewritten[i] = "zzz qqq" }
+        #expect(rewritten != lineHypotheses)
+        let again = try BLEU.groupedScore(hypotheses: rewritten, sources: BLEUFixture.groupingSources, references: BLEUFixture.groupingReferences)
+        #expect(again.score == s.score)
+        #expect(throws: BLEUError.self) {
+            _ = try BLEU.groupedScore(hypotheses: ["a"], sources: ["a", "b"], references: ["a", "b"])
+        }
+    }
+
     @Test("an empty reference counts as a zero-length reference, a nil one as missing (as sacreBLEU)")
     func emptyVersusMissing() throws {
         let hypotheses = ["the cat", "a dog sat on the mat today ok"]

@@ -126,3 +126,36 @@ struct ControlTests {
         #expect(gap.checks[0].metric.perSeed(records([2.0, 2.2]) + [floor]).map { ($0 * 1e9).rounded() / 1e9 } == [1, 0.5])
     }
 }
+
+@Suite("Checks against a baseline's seed spread")
+struct SpreadCheckTests {
+    /// A one-seed variant compared with a three-seed baseline: BLEU(variant) − BLEU(base) ≤ 0, ± max(0.3, spread).
+    let spreadClaim = #"{"id": "s", "title": "t", "statement": "s", "paper": "p", "checks": [{"metric": {"type": "difference", "a": {"experiment": "ablations", "measure": "bleu", "where": {"variant": "v"}}, "b": {"experiment": "baseline", "measure": "bleu"}}, "atMost": 0, "margin": 0.3, "spread": {"experiment": "baseline", "measure": "bleu"}}]}"#
+
+    func records(base: [Double], variant: Double) -> [RunRecord] {
+        base.enumerated().map { record("baseline", ["seed": "\($0.offset + 1)"], values: ["bleu": $0.element]) }
+            + [record("ablations", ["variant": "v", "seed": "1"], values: ["bleu": variant])]
+    }
+
+    @Test("a difference inside the baseline's spread over seeds is too close to call; outside it, decided", arguments: [
+        ([20.0, 21.0, 22.0], 19.5, Verdict.inconclusive),   // −1.5 within the spread 2.0
+        ([20.0, 21.0, 22.0], 18.5, Verdict.supported),      // −2.5 beyond it
+        ([20.0, 21.0, 22.0], 23.5, Verdict.notSupported),   // +2.5 beyond it
+        ([21.0, 21.1, 21.2], 20.85, Verdict.inconclusive),  // −0.25: the margin 0.3 exceeds the spread 0.2
+        ([21.0, 21.1, 21.2], 20.6, Verdict.supported),      // −0.5
+    ])
+    func spread(base: [Double], variant: Double, expected: Verdict) throws {
+        let c = try claim(spreadClaim)
+        let rs = records(base: base, variant: variant)
+        #expect(abs(try #require(c.checks[0].seedSpread(rs)) - (base.max()! - base.min()!)) < 1e-12)
+        #expect(Verdict.decide(c, records: rs) == expected)
+        // The threshold text names the spread's measure.
+        #expect(c.checks[0].thresholdText(ReportWords(language: .en)).contains("seed spread of bleu [baseline]"))
+    }
+
+    @Test("an unknown key in a check is refused, naming it")
+    func unknownKey() throws {
+        let bad = spreadClaim.replacingOccurrences(of: #""spread":"#, with: #""sprad":"#)
+        #expect(throws: DecodingError.self) { _ = try claim(bad) }
+    }
+}
