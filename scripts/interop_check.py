@@ -8,7 +8,7 @@ Trains tiny models with `attend train` (debug builds are fine), then for every d
 next-token logits for the same ids in both tools (pass: max |difference| <= 1e-4):
   Attend -> Hugging Face    `attend export hf`, loaded by transformers.GPT2LMHeadModel (+ generate)
   Attend -> PyTorch module  `attend export pytorch`: model.py's forward (decoder-only and encoder-decoder,
-                            softmax and linear attention)
+                            softmax and linear attention; an encoder-decoder with d_k != d_v and learned positions)
   Attend -> nanoGPT         scripts/attend_to_nanogpt.py, loaded by nanoGPT's model.py (+ sample.py runs)
   nanoGPT -> Attend         a nanoGPT GPT trained a few steps, scripts/nanogpt_to_attend.py (+ attend generate)
   PyTorch -> Attend         weights trained with train_ddp.py (torchrun, 1 process, gloo) or model.py,
@@ -262,6 +262,7 @@ def main():
     ed_softmax = train("ed-softmax", *seq)
     ed_linear = train("ed-linear", *seq, "--encoder-attention", "linear", "--decoder-attention", "linear",
                       "--cross-attention", "linear", "--norm-placement", "pre", "--activation", "gelu")
+    ed_keydim = train("ed-keydim", *seq, "--key-dim", "5", "--positions", "learned", "--norm-placement", "pre")
 
     print("\n== Attend -> Hugging Face transformers (GPT2LMHeadModel.from_pretrained)")
     model, tokenizer, _ = check_hf(softmax, "decoder-only softmax, gelu (tanh) -> gelu_new")
@@ -283,12 +284,14 @@ def main():
     check_pytorch(relu, "decoder-only linear-relu, post-LN, silu")
     ed_pt, ed_module = check_pytorch(ed_softmax, "encoder-decoder softmax, post-LN, relu", encoder_decoder=True)
     edl_pt, edl_module = check_pytorch(ed_linear, "encoder-decoder linear (all three), pre-LN", encoder_decoder=True)
+    edk_pt, edk_module = check_pytorch(ed_keydim, "encoder-decoder softmax, d_k 5, learned positions", encoder_decoder=True)
 
     print("\n== PyTorch -> Attend (weights trained in PyTorch, attend import)")
     imported = check_import(lm_pt, lm_module, "decoder-only softmax (torchrun train_ddp.py)", retrain=retrain_with_torchrun)
     check_import(lin_pt, lin_module, "decoder-only linear (model.py AdamW)", retrain=retrain_with_model_py(False))
     check_import(ed_pt, ed_module, "encoder-decoder softmax (model.py AdamW)", True, retrain_with_model_py(True))
     check_import(edl_pt, edl_module, "encoder-decoder linear (model.py AdamW)", True, retrain_with_model_py(True))
+    check_import(edk_pt, edk_module, "encoder-decoder d_k 5, learned positions (model.py AdamW)", True, retrain_with_model_py(True))
     finetune = os.path.join(WORK, "finetuned")
     shutil.rmtree(finetune, ignore_errors=True)
     _, err = attend("train", *tiny[:2], "--max-steps", "5", "--init-from", imported, "--quiet", "--out", finetune)

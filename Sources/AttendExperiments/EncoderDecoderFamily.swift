@@ -10,8 +10,10 @@ import Foundation
 /// (`maxSteps` and `evalInterval` are required).
 enum EncoderDecoderFamily {
     static let fixedKeys: Set<String> = ["vocabSize", "maxLength", "padID", "bosID", "eosID"]
+    /// The keys a default config writes, plus the optional ones it leaves out while unset (`keyDim`).
     static let modelKeys: [String] = {
-        ((try? JSONValue(encoding: EncoderDecoderConfig(vocabSize: 16)))?.members.keys.sorted() ?? []).filter { !fixedKeys.contains($0) }
+        let written = (try? JSONValue(encoding: EncoderDecoderConfig(vocabSize: 16)))?.members.keys.sorted() ?? []
+        return Set(written + ["keyDim"]).subtracting(fixedKeys).sorted()
     }()
     static let trainingKeys = ["batchTokens", "maxSteps", "warmupSteps", "learningRateScale", "labelSmoothing", "beta1", "beta2",
                                "epsilon", "gradClip", "evalInterval", "precision", "evalBleu"]

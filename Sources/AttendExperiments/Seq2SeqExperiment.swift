@@ -50,7 +50,8 @@ struct Seq2SeqExperiment: ExperimentTask {
 
     static func parameters(_ m: EncoderDecoderConfig) -> (encoder: Double, decoder: Double) {
         let c = Double(m.modelDim), ffn = 2 * c * Double(m.hiddenDim)
-        return (Double(m.numEncoderLayers) * (4 * c * c + ffn), Double(m.numDecoderLayers) * (8 * c * c + ffn))
+        let attention = (2 * Double(m.numHeads * m.effectiveKeyDim) + 2 * c) * c  // Q, K: H·d_k rows; V, output: C rows
+        return (Double(m.numEncoderLayers) * (attention + ffn), Double(m.numDecoderLayers) * (2 * attention + ffn))
     }
 
     func estimate(_ run: RunSpec, with estimator: Estimator) -> Estimate {

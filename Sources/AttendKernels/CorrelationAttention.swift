@@ -181,38 +181,40 @@ public func causalCorrelationAttentionReference(queries q: UnsafePointer<Float>,
 /// For each batch·head, with the new key and value already appended at row `length − 1` = t of the
 /// caches and `lagSums` holding r_{t−1}(ℓ) for ℓ < t (and 0 at ℓ = t): r_t(ℓ) = r_{t−1}(ℓ) + q·k_{t−ℓ}
 /// for ℓ = 0…t (updated in place), score_s = κ_s·r_t(t − s), o = softmax(score)·V.
-/// q, o: [BH, D]; keys, values: [BH, capacity, D]; lagSums: [BH, capacity]. O(t·D) per head.
+/// q: [BH, D]; keys: [BH, capacity, D]; values: [BH, capacity, Dv]; o: [BH, Dv] (Dv = `valueDim`,
+/// default D); lagSums: [BH, capacity]. O(t·(D + Dv)) per head.
 public func correlationAttentionStep(query q: UnsafePointer<Float>, keys k: UnsafePointer<Float>,
                                      values v: UnsafePointer<Float>, lagSums r: UnsafeMutablePointer<Float>,
                                      output o: UnsafeMutablePointer<Float>,
-                                     batchHeads bh: Int, length: Int, capacity: Int, headDim d: Int) {
+                                     batchHeads bh: Int, length: Int, capacity: Int, headDim d: Int, valueDim: Int? = nil) {
+    let dv = valueDim ?? d
     precondition(length >= 1 && length <= capacity, "correlationAttentionStep: bad cache length")
     let t = length - 1
     // κ_s = 1/√(D·(s + 1)), the same Float values as the parallel form's `correlationScales`.
     let kappa = UnsafeMutablePointer<Float>.allocate(capacity: length)
     defer { kappa.deallocate() }
     for s in 0...t { kappa[s] = 1 / (Float(d) * Float(s + 1)).squareRoot() }
-    parallelChunks(bh, work: bh * length * d * 4) { range in
+    parallelChunks(bh, work: bh * length * (2 * d + 2 * dv)) { range in
         let scores = UnsafeMutablePointer<Float>.allocate(capacity: length)
         defer { scores.deallocate() }
         for h in range {
-            let qh = q + h * d, kh = k + h * capacity * d, vh = v + h * capacity * d, rh = r + h * capacity, oh = o + h * d
+            let qh = q + h * d, kh = k + h * capacity * d, vh = v + h * capacity * dv, rh = r + h * capacity, oh = o + h * dv
             for lag in 0...t { rh[lag] += dotProduct(qh, kh + (t - lag) * d, count: d) }
             for s in 0...t { scores[s] = rh[t - s] * kappa[s] }
             softmaxRows(scores, scores, rows: 1, cols: length)
-            oh.update(repeating: 0, count: d)
+            oh.update(repeating: 0, count: dv)
             for s in 0...t {
-                let ps = scores[s], vs = vh + s * d
+                let ps = scores[s], vs = vh + s * dv
                 var c = 0
                 let pv = SIMD16<Float>(repeating: ps)
-                while c + 16 <= d {
+                while c + 16 <= dv {
                     let cur = UnsafeRawPointer(oh + c).loadUnaligned(as: SIMD16<Float>.self)
                     UnsafeMutableRawPointer(oh + c).storeBytes(
                         of: cur.addingProduct(pv, UnsafeRawPointer(vs + c).loadUnaligned(as: SIMD16<Float>.self)),
                         as: SIMD16<Float>.self)
                     c += 16
                 }
-                while c < d { oh[c] += ps * vs[c]; c += 1 }
+                while c < dv { oh[c] += ps * vs[c]; c += 1 }
             }
         }
     }

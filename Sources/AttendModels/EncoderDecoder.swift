@@ -14,10 +14,20 @@ import Foundation
 /// relative-position bias and the decoder self-attention the causal one; `positions: .none` drops
 /// the sinusoidal table, and `dotProduct: false` makes both self-attentions dot-product-free.
 /// Cross-attention is always plain dot-product attention (there is no relative position between a
-/// source and a target token).
+/// source and a target token). `keyDim` sets the query/key width per head of all three roles (the
+/// paper's d_k, Table 3 row (B)).
+///
+/// `positions: .learned` (Table 3 row (E)) replaces the sinusoids by two trained tables [maxLength,
+/// modelDim], `encoderPositions` for the source and `decoderPositions` for the target: source and
+/// target positions belong to different sequences with different length statistics, so each side
+/// learns its own (as fairseq's `--encoder-learned-pos` / `--decoder-learned-pos`); a shared table
+/// would tie them for no reason the paper gives. They start N(0, ½): the same per-entry scale as the
+/// sinusoids they replace (sin² and cos² average ½), next to token embeddings of unit scale
+/// (N(0, 1/C) × √C), so at step 0 the learned model's input is as position-heavy as the paper's.
+///
 /// Initialisation: embedding N(0, modelDim^−1), every other matrix Xavier-uniform (as `nn.Transformer`);
 /// relative-position parameters keep their own start (T5 tables zero, log-/lin-type scales as in
-/// `RelativePositionBias`).
+/// `RelativePositionBias`), and so do the learned position tables.
 public final class EncoderDecoder: Module {
     /// The configuration this was built from.
     public let config: EncoderDecoderConfig
@@ -31,9 +41,19 @@ public final class EncoderDecoder: Module {
     public let encoderNorm: LayerNorm?
     /// Final decoder layer norm (pre-LN only).
     public let decoderNorm: LayerNorm?
-    /// Sinusoidal position table [maxLength, modelDim] (§3.5; not trained); nil when `config.positions`
-    /// is `.none`.
+    /// Sinusoidal position table [maxLength, modelDim] (§3.5; not trained); nil unless `config.positions`
+    /// is `.sinusoidal`.
     public let positions: Tensor?
+    /// Learned source positions [maxLength, modelDim], added to the encoder input; nil unless
+    /// `config.positions` is `.learned`.
+    public let encoderPositions: Embedding?
+    /// Learned target positions [maxLength, modelDim], added to the decoder input (also per decoding
+    /// step); nil unless `config.positions` is `.learned`.
+    public let decoderPositions: Embedding?
+
+    /// Standard deviation of the learned position tables at initialisation: √½, the per-entry RMS of the
+    /// sinusoidal table (sin² and cos² average ½) they replace.
+    public static let learnedPositionStd: Float = (0.5 as Float).squareRoot()
 
     /// Builds the model with weights drawn from `rng`; throws when the configuration is invalid.
     public init(_ config: EncoderDecoderConfig, rng: inout RandomGenerator) throws {
@@ -44,17 +64,23 @@ public final class EncoderDecoder: Module {
         encoderBlocks = (0..<c.numEncoderLayers).map { _ in
             EncoderBlock(modelDim: c.modelDim, numHeads: c.numHeads, hiddenDim: c.hiddenDim, attention: c.encoderAttentionSpec,
                          activation: c.activation, bias: c.bias,
-                         placement: c.normPlacement, dropout: c.dropout, rng: &rng)
+                         placement: c.normPlacement, dropout: c.dropout, keyDim: c.keyDim, rng: &rng)
         }
         decoderBlocks = (0..<c.numDecoderLayers).map { _ in
             DecoderBlock(modelDim: c.modelDim, numHeads: c.numHeads, hiddenDim: c.hiddenDim, selfAttention: c.decoderAttentionSpec,
                          crossAttention: c.crossAttentionSpec,
-                         activation: c.activation, bias: c.bias, placement: c.normPlacement, dropout: c.dropout, rng: &rng)
+                         activation: c.activation, bias: c.bias, placement: c.normPlacement, dropout: c.dropout,
+                         keyDim: c.keyDim, rng: &rng)
         }
         encoderNorm = c.normPlacement == .pre ? LayerNorm(c.modelDim, bias: c.bias) : nil
         decoderNorm = c.normPlacement == .pre ? LayerNorm(c.modelDim, bias: c.bias) : nil
         positions = c.positions == .sinusoidal ? Self.sinusoidalPositions(length: c.maxLength, dim: c.modelDim) : nil
-        for (name, p) in namedParameters() where p.rank == 2 && p !== embedding.weight && !name.contains(".positionBias.") {
+        let learned = c.positions == .learned
+        encoderPositions = learned ? Embedding(c.maxLength, c.modelDim, std: Self.learnedPositionStd, rng: &rng) : nil
+        decoderPositions = learned ? Embedding(c.maxLength, c.modelDim, std: Self.learnedPositionStd, rng: &rng) : nil
+        let keep = [embedding.weight, encoderPositions?.weight, decoderPositions?.weight].compactMap { $0 }
+        for (name, p) in namedParameters()
+        where p.rank == 2 && !keep.contains(where: { $0 === p }) && !name.contains(".positionBias.") {
             let bound = (6 / Float(p.shape[0] + p.shape[1])).squareRoot()
             p.copyValues(from: Tensor.uniform(p.shape, low: -bound, high: bound, rng: &rng))
         }
@@ -63,6 +89,8 @@ public final class EncoderDecoder: Module {
     /// Sub-modules in forward order (checkpoint key prefixes).
     public var children: [(name: String, module: any Module)] {
         var list: [(name: String, module: any Module)] = [("embedding", embedding)]
+        if let encoderPositions { list.append(("encoderPositions", encoderPositions)) }
+        if let decoderPositions { list.append(("decoderPositions", decoderPositions)) }
         for (i, b) in encoderBlocks.enumerated() { list.append(("encoder.\(i)", b)) }
         if let encoderNorm { list.append(("encoderNorm", encoderNorm)) }
         for (i, b) in decoderBlocks.enumerated() { list.append(("decoder.\(i)", b)) }
@@ -83,18 +111,19 @@ public final class EncoderDecoder: Module {
         return t
     }
 
-    /// Token embeddings × √C plus the positions starting at `offset` (if any), then dropout:
-    /// ids [B, T] → [B, T, C].
-    func embed(_ ids: [Int32], batch: Int, length: Int, offset: Int = 0, context: ForwardContext) -> Tensor {
+    /// Token embeddings × √C plus the positions starting at `offset` (the sinusoids, or the side's
+    /// learned table `learned`; none with `positions: .none`), then dropout: ids [B, T] → [B, T, C].
+    func embed(_ ids: [Int32], batch: Int, length: Int, offset: Int = 0, learned: Embedding?, context: ForwardContext) -> Tensor {
         precondition(offset + length <= config.maxLength, "sequence of \(offset + length) tokens exceeds maxLength \(config.maxLength)")
         var x = embedding(ids, shape: [batch, length]) * Float(config.modelDim).squareRoot()
         if let positions { x = x + positions.sliced(offset..<(offset + length), along: 0) }
+        if let learned { x = x + learned((offset..<(offset + length)).map { Int32($0) }, shape: [length]) }
         return context.dropout(x, config.dropout)
     }
 
     /// Encoder output [B, S, C] for padded sources [B, S] with `sourceLengths[b]` real tokens each.
     public func encode(source: [Int32], batch: Int, length: Int, sourceLengths: [Int32], context: ForwardContext) -> Tensor {
-        var x = embed(source, batch: batch, length: length, context: context)
+        var x = embed(source, batch: batch, length: length, learned: encoderPositions, context: context)
         for block in encoderBlocks { x = block(x, sourceLengths: sourceLengths, context: context) }
         if let encoderNorm { x = encoderNorm(x) }
         return x
@@ -103,7 +132,7 @@ public final class EncoderDecoder: Module {
     /// Next-token logits [B, T, vocabSize] for target inputs [B, T] given the encoder output.
     public func decode(targetInput: [Int32], batch: Int, length: Int, memory: Tensor, sourceLengths: [Int32],
                        context: ForwardContext) -> Tensor {
-        var x = embed(targetInput, batch: batch, length: length, context: context)
+        var x = embed(targetInput, batch: batch, length: length, learned: decoderPositions, context: context)
         for block in decoderBlocks { x = block(x, memory: memory, sourceLengths: sourceLengths, context: context) }
         if let decoderNorm { x = decoderNorm(x) }
         return Tensor.linear(x, weight: embedding.weight)
@@ -151,7 +180,9 @@ public final class EncoderDecoder: Module {
                 let m = block.crossAttention.precompute(memory: memory, sourceLengths: sourceLengths)
                 return identity ? m : m.gathering(rows: rows)
             }
-            scratch = StepScratch(batch: rows.count, modelDim: model.config.modelDim, hiddenDim: model.config.hiddenDim)
+            let c = model.config
+            scratch = StepScratch(batch: rows.count, modelDim: c.modelDim, hiddenDim: c.hiddenDim,
+                                  projectionWidth: 2 * c.numHeads * c.effectiveKeyDim + c.modelDim)
             for block in model.decoderBlocks { block.prepareStep(precision, in: scratch) }
             if precision == .bfloat16 { scratch.useBFloat16(for: model.embedding.weight) }
             stream = .allocate(capacity: rows.count * model.config.modelDim)
@@ -171,6 +202,7 @@ public final class EncoderDecoder: Module {
                 let row = stream + r * c
                 for i in 0..<c { row[i] = table[Int(id) * c + i] * scale }  // embedding · √C
                 if let positions = model.positions { add(row, positions.pointer + position * c, row, count: c) }
+                if let learned = model.decoderPositions { add(row, learned.weight.pointer + position * c, row, count: c) }
             }
             withoutGradients {
                 for (i, block) in model.decoderBlocks.enumerated() {

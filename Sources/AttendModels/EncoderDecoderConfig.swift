@@ -6,8 +6,8 @@ import AttendNN
 public struct EncoderDecoderConfig: Codable, Equatable, Sendable {
     /// Size of the joint source/target vocabulary (one embedding shared by both sides and the output).
     public var vocabSize: Int
-    /// Longest source or target sequence in tokens (size of the sinusoidal position table; still the
-    /// length limit when `positions` is `.none`).
+    /// Longest source or target sequence in tokens (rows of the sinusoidal or learned position tables;
+    /// still the length limit when `positions` is `.none`).
     public var maxLength: Int
     /// Width of the residual stream (the paper's d_model).
     public var modelDim: Int
@@ -39,8 +39,10 @@ public struct EncoderDecoderConfig: Codable, Equatable, Sendable {
     public var bosID: Int32
     /// Token id that ends every source and target sequence.
     public var eosID: Int32
-    /// Absolute positions added to the token embeddings: `.sinusoidal` (the paper, §3.5) or `.none`
-    /// (order then comes only from `positionBias`; `.learned` is a decoder-only option).
+    /// Absolute positions added to the token embeddings: `.sinusoidal` (the paper, §3.5), `.learned`
+    /// (trained tables [maxLength, modelDim], one for the encoder and one for the decoder — the paper's
+    /// Table 3 row (E), "positional embedding instead of sinusoids"; see `EncoderDecoder`) or `.none`
+    /// (order then comes only from `positionBias` or `rotary`).
     public var positions: AbsolutePositions = .sinusoidal
     /// Relative-position score bias in both self-attention roles (softmax only). The encoder gets the
     /// bidirectional variant — `.t5` becomes T5's bidirectional buckets, log-/lin-type and ALiBi use the
@@ -61,6 +63,16 @@ public struct EncoderDecoderConfig: Codable, Equatable, Sendable {
     /// decoder self-attention (for linear kinds on their features). Cross-attention has none, for the
     /// reason it has no position bias.
     public var rotary = false
+    /// Query and key width per head, the paper's d_k (Table 3 row (B) varies it alone), in every
+    /// attention of the model: encoder self-attention, decoder self-attention and cross-attention
+    /// project queries and keys to numHeads·keyDim and values to modelDim (d_v = modelDim / numHeads
+    /// unchanged), and softmax scores are scaled by 1/√keyDim. nil (the default, JSON key absent) is
+    /// modelDim / numHeads. Every kind an encoder–decoder role can take handles keys narrower or wider
+    /// than values: softmax (flash kernels, key–value cache), the linear kinds (φ(k) has keyDim features,
+    /// or `favorFeatures` for FAVOR+; they have no scale), causal correlation (scale 1/√(keyDim·(s+1))).
+    /// With `dotProduct` false the self-attentions have no queries or keys, so keyDim then shapes the
+    /// cross-attention only. With `rotary`, keyDim must be even (channel pairs are rotated).
+    public var keyDim: Int?
 
     /// A configuration; defaults are the Tatoeba preset (width 256, 4 heads, 3+3 layers, FFN 4·width, dropout 0.1, post-LN, softmax attention, ReLU, BPE special ids).
     public init(vocabSize: Int, maxLength: Int = 256, modelDim: Int = 256, numHeads: Int = 4,
@@ -94,6 +106,9 @@ public struct EncoderDecoderConfig: Codable, Equatable, Sendable {
         AttentionKind.allCases.filter { $0.capabilities.causal && $0.capabilities.recurrent }
     }
 
+    /// The query/key width per head in effect: `keyDim`, or modelDim / numHeads when it is nil.
+    public var effectiveKeyDim: Int { keyDim ?? modelDim / max(numHeads, 1) }
+
     /// Checks sizes; the error names the field and what is allowed.
     public func validate() throws {
         for (name, value) in [("vocabSize", vocabSize), ("maxLength", maxLength), ("modelDim", modelDim), ("numHeads", numHeads),
@@ -110,9 +125,10 @@ public struct EncoderDecoderConfig: Codable, Equatable, Sendable {
         if !(dropout >= 0 && dropout < 1) {
             throw ConfigError.invalid(field: "dropout", message: "must be in [0, 1), got \(dropout)")
         }
+        try validateKeyDim()
         for (field, spec, use) in [("encoderAttention", encoderAttentionSpec, AttentionUse.encoder),
                                    ("crossAttention", crossAttentionSpec, .cross), ("decoderAttention", decoderAttentionSpec, .decoder)] {
-            do { try spec.validate(as: use, field: field, headDim: modelDim / numHeads) } catch let e as AttentionSpecError {
+            do { try spec.validate(as: use, field: field, headDim: effectiveKeyDim) } catch let e as AttentionSpecError {
                 throw ConfigError.invalid(field: e.field, message: e.message)
             }
         }
@@ -120,16 +136,28 @@ public struct EncoderDecoderConfig: Codable, Equatable, Sendable {
             throw ConfigError.invalid(field: name, message: "must be a token id below vocabSize (\(vocabSize)), got \(id)")
         }
         try validatePositions()
-        let d = Double(modelDim), h = Double(hiddenDim)
-        let layers = Double(numEncoderLayers) * (4 * d * d + 2 * d * h) + Double(numDecoderLayers) * (8 * d * d + 2 * d * h)
-        try ModelConfig.checkMemory(parameters: Double(vocabSize) * d * 2 + Double(maxLength) * d + layers)
+        let d = Double(modelDim), h = Double(hiddenDim), keys = Double(numHeads * effectiveKeyDim)
+        // Per attention: queries and keys H·d_k rows each, values and output C rows each, of C columns.
+        let attention = (2 * keys + 2 * d) * d
+        let layers = Double(numEncoderLayers) * (attention + 2 * d * h) + Double(numDecoderLayers) * (2 * attention + 2 * d * h)
+        let positionTables = Double(maxLength) * d * (positions == .learned ? 2 : 1)
+        try ModelConfig.checkMemory(parameters: Double(vocabSize) * d * 2 + positionTables + layers)
+    }
+
+    /// Checks `keyDim`: positive, and even where rotary embeddings rotate channel pairs of the keys.
+    func validateKeyDim() throws {
+        guard let keyDim else { return }
+        if keyDim <= 0 {
+            throw ConfigError.invalid(field: "keyDim", message: "must be a positive integer (the query/key width per head, the paper's d_k), got \(keyDim); leave it out (--key-dim not given) for modelDim / numHeads")
+        }
+        let rotated = [encoderAttention, decoderAttention].contains { $0 != .linearFavor }
+        if rotary && dotProduct && rotated && keyDim % 2 != 0 {
+            throw ConfigError.invalid(field: "keyDim", message: "must be even with rotary embeddings (they rotate pairs of query/key channels), got \(keyDim) — use an even --key-dim, or --rotary false")
+        }
     }
 
     /// Checks positions, the relative-position bias and the dot product against the attention kinds.
     func validatePositions() throws {
-        if positions == .learned {
-            throw ConfigError.invalid(field: "positions", message: "learned positions are a decoder-only option; the encoder–decoder model takes sinusoidal (the paper) or none (with --position-bias)")
-        }
         if positions == .none && positionBias == .none && !rotary {
             throw ConfigError.invalid(field: "positions", message: "none without a position bias leaves the encoder blind to word order (its self-attention is permutation-invariant) — add --position-bias log-type, lin-type, t5 or alibi (or --rotary true), or use --positions sinusoidal")
         }
@@ -154,8 +182,8 @@ public struct EncoderDecoderConfig: Codable, Equatable, Sendable {
 
 extension EncoderDecoderConfig {
     /// Decodes a config (config.json or a checkpoint's `modelConfig`); keys added after the first
-    /// release (positions, position bias, dot product, rotary) are optional and default to the paper's
-    /// model, so older run folders and checkpoints still load.
+    /// release (positions, position bias, dot product, rotary, key width) are optional and default to the
+    /// paper's model, so older run folders and checkpoints still load.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(vocabSize: try c.decode(Int.self, forKey: .vocabSize), maxLength: try c.decode(Int.self, forKey: .maxLength),
@@ -175,5 +203,6 @@ extension EncoderDecoderConfig {
         positionMaxDistance = try c.decodeIfPresent(Int.self, forKey: .positionMaxDistance) ?? 128
         dotProduct = try c.decodeIfPresent(Bool.self, forKey: .dotProduct) ?? true
         rotary = try c.decodeIfPresent(Bool.self, forKey: .rotary) ?? false
+        keyDim = try c.decodeIfPresent(Int.self, forKey: .keyDim)
     }
 }

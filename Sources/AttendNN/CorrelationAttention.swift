@@ -43,22 +43,22 @@ public struct CorrelationAttention: AttentionMechanism {
         return Tensor.causalCorrelationAttention(queries: queries, keys: keys, values: values)
     }
 
+    /// An empty cache of keys [B·H, ·, Dk] and values [B·H, ·, Dv] (the widths may differ) and zero lag sums.
     public func initialState(batch: Int, heads: Int, keyDim: Int, valueDim: Int) -> State {
-        precondition(keyDim == valueDim, "the correlation cache expects equal key and value widths")
         let cache = KeyValueCache(rows: batch * heads, keyDim: keyDim, valueDim: valueDim)
         return State(cache: cache, lagSums: .zeros([batch * heads, cache.capacity]))
     }
 
     public func step(query: Tensor, key: Tensor, value: Tensor, state: inout State) -> Tensor {
-        let (b, h, d) = (query.shape[0], query.shape[1], query.shape[2])
+        let (b, h, d, dv) = (query.shape[0], query.shape[1], query.shape[2], value.shape[2])
         let length = state.cache.length
         if state.cache.append(key: key, value: value) {  // the cache grew: new lag sums start at 0
             state.lagSums = state.lagSums.doublingCapacity(keeping: length)
         }
-        let out = Tensor(uninitializedShape: [b, h, d])
+        let out = Tensor(uninitializedShape: [b, h, dv])
         correlationAttentionStep(query: query.pointer, keys: state.cache.keys.pointer, values: state.cache.values.pointer,
                                  lagSums: state.lagSums.pointer, output: out.pointer, batchHeads: b * h,
-                                 length: state.cache.length, capacity: state.cache.capacity, headDim: d)
+                                 length: state.cache.length, capacity: state.cache.capacity, headDim: d, valueDim: dv)
         return out
     }
 

@@ -23,14 +23,16 @@ public final class DecoderBlock: Module {
     public let dropout: Float
 
     /// Builds the block with weights drawn from `rng` (the encoder–decoder model re-initialises them);
-    /// `selfAttention` is validated for `.decoder`, `crossAttention` for `.cross`.
+    /// `selfAttention` is validated for `.decoder`, `crossAttention` for `.cross`; `keyDim` is the
+    /// query/key width per head of both attentions (nil: modelDim / numHeads).
     public init(modelDim: Int, numHeads: Int, hiddenDim: Int, selfAttention selfSpec: AttentionSpec,
                 crossAttention crossSpec: AttentionSpec, activation: Activation,
-                bias: Bool, placement: NormPlacement, dropout: Float, rng: inout RandomGenerator) {
+                bias: Bool, placement: NormPlacement, dropout: Float, keyDim: Int? = nil, rng: inout RandomGenerator) {
         norm1 = LayerNorm(modelDim, bias: bias)
-        selfAttention = MultiHeadAttention(modelDim: modelDim, numHeads: numHeads, spec: selfSpec, bias: bias, outputStd: 0.02, rng: &rng)
+        selfAttention = MultiHeadAttention(modelDim: modelDim, numHeads: numHeads, spec: selfSpec, bias: bias, outputStd: 0.02,
+                                           keyDim: keyDim, rng: &rng)
         norm2 = LayerNorm(modelDim, bias: bias)
-        crossAttention = CrossAttention(modelDim: modelDim, numHeads: numHeads, spec: crossSpec, bias: bias, rng: &rng)
+        crossAttention = CrossAttention(modelDim: modelDim, numHeads: numHeads, spec: crossSpec, bias: bias, keyDim: keyDim, rng: &rng)
         norm3 = LayerNorm(modelDim, bias: bias)
         feedForward = FeedForward(modelDim: modelDim, hiddenDim: hiddenDim, activation: activation, bias: bias, outputStd: 0.02, rng: &rng)
         self.placement = placement

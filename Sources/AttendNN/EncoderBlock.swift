@@ -18,11 +18,14 @@ public final class EncoderBlock: Module {
     public let dropout: Float
 
     /// Builds the block with weights drawn from `rng` (the encoder–decoder model re-initialises them);
-    /// `spec` is validated for `.encoder` (a bidirectional position bias, key padding).
+    /// `spec` is validated for `.encoder` (a bidirectional position bias, key padding); `keyDim` is the
+    /// query/key width per head (nil: modelDim / numHeads).
     public init(modelDim: Int, numHeads: Int, hiddenDim: Int, attention spec: AttentionSpec,
-                activation: Activation, bias: Bool, placement: NormPlacement, dropout: Float, rng: inout RandomGenerator) {
+                activation: Activation, bias: Bool, placement: NormPlacement, dropout: Float, keyDim: Int? = nil,
+                rng: inout RandomGenerator) {
         norm1 = LayerNorm(modelDim, bias: bias)
-        attention = MultiHeadAttention(modelDim: modelDim, numHeads: numHeads, spec: spec, bias: bias, outputStd: 0.02, rng: &rng)
+        attention = MultiHeadAttention(modelDim: modelDim, numHeads: numHeads, spec: spec, bias: bias, outputStd: 0.02,
+                                       keyDim: keyDim, rng: &rng)
         norm2 = LayerNorm(modelDim, bias: bias)
         feedForward = FeedForward(modelDim: modelDim, hiddenDim: hiddenDim, activation: activation, bias: bias, outputStd: 0.02, rng: &rng)
         self.placement = placement

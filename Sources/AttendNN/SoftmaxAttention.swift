@@ -11,18 +11,20 @@ public struct SoftmaxAttention: AttentionMechanism {
         Tensor.flashAttention(queries: queries, keys: keys, values: values, mask: mask)
     }
 
+    /// An empty cache of keys [B·H, ·, Dk] and values [B·H, ·, Dv] (the widths may differ: d_k ≠ d_v).
     public func initialState(batch: Int, heads: Int, keyDim: Int, valueDim: Int) -> KeyValueCache {
-        precondition(keyDim == valueDim, "the key-value cache expects equal key and value widths")
-        return KeyValueCache(rows: batch * heads, keyDim: keyDim, valueDim: valueDim)
+        KeyValueCache(rows: batch * heads, keyDim: keyDim, valueDim: valueDim)
     }
 
+    /// Appends key [B, H, Dk] and value [B, H, Dv] and attends with the query [B, H, Dk] over the cache,
+    /// scale 1/√Dk → [B, H, Dv].
     public func step(query: Tensor, key: Tensor, value: Tensor, state: inout KeyValueCache) -> Tensor {
-        let (b, h, d) = (query.shape[0], query.shape[1], query.shape[2])
+        let (b, h, dk, dv) = (query.shape[0], query.shape[1], query.shape[2], value.shape[2])
         state.append(key: key, value: value)
-        let out = Tensor(uninitializedShape: [b, h, d])
+        let out = Tensor(uninitializedShape: [b, h, dv])
         decodeAttentionStep(query: query.pointer, keys: state.keys.pointer, values: state.values.pointer, output: out.pointer,
-                            batchHeads: b * h, length: state.length, capacity: state.capacity, headDim: d,
-                            scale: 1 / Float(d).squareRoot())
+                            batchHeads: b * h, length: state.length, capacity: state.capacity, headDim: dk,
+                            scale: 1 / Float(dk).squareRoot(), valueDim: dv)
         return out
     }
 

@@ -17,8 +17,11 @@ public final class StepScratch {
     public let hiddenDim: Int
     /// [B, C]: a normalised copy of the residual stream.
     let normed: UnsafeMutablePointer<Float>
-    /// [B, 3C]: the fused Q, K, V projection (only V's C columns when dot-product-free).
+    /// [B, P]: the fused Q, K, V projection (P = 3C by default, 2·H·d_k + C with a key width d_k; only
+    /// V's C columns when dot-product-free), or the cross-attention query (H·d_k columns).
     let projected: UnsafeMutablePointer<Float>
+    /// Columns P of `projected` per row: the widest projection a step writes there.
+    public let projectionWidth: Int
     /// [B, F]: the feed-forward hidden layer.
     let hidden: UnsafeMutablePointer<Float>
     /// [B] each: layer-norm statistics (unused after the step).
@@ -30,14 +33,17 @@ public final class StepScratch {
     /// missing here is read in fp32.
     private var reduced: [ObjectIdentifier: BFloat16Matrix] = [:]
 
-    /// Buffers for `batch` sequences through blocks of width `modelDim` and feed-forward width `hiddenDim` (all ≥ 1).
-    public init(batch: Int, modelDim: Int, hiddenDim: Int) {
+    /// Buffers for `batch` sequences through blocks of width `modelDim` and feed-forward width `hiddenDim` (all ≥ 1);
+    /// `projectionWidth` is the widest fused input projection per row (nil: 3·modelDim, the Q, K, V of
+    /// heads whose keys are as wide as their values; pass 2·H·d_k + C for layers with key width d_k).
+    public init(batch: Int, modelDim: Int, hiddenDim: Int, projectionWidth: Int? = nil) {
         precondition(batch >= 1 && modelDim >= 1 && hiddenDim >= 1, "StepScratch: bad sizes")
         self.batch = batch
         self.modelDim = modelDim
         self.hiddenDim = hiddenDim
+        self.projectionWidth = max(projectionWidth ?? 3 * modelDim, modelDim)
         normed = .allocate(capacity: batch * modelDim)
-        projected = .allocate(capacity: batch * 3 * modelDim)
+        projected = .allocate(capacity: batch * self.projectionWidth)
         hidden = .allocate(capacity: batch * hiddenDim)
         mean = .allocate(capacity: batch)
         rstd = .allocate(capacity: batch)
@@ -112,22 +118,18 @@ extension MultiHeadAttention {
     public func step(_ x: UnsafePointer<Float>, stepper: AttentionStepper, scratch: StepScratch,
                      addingTo residual: UnsafeMutablePointer<Float>) {
         let (b, c) = (scratch.batch, scratch.modelDim)
-        let d = c / numHeads
-        let width = spec.dotProduct ? 3 * c : c
+        let keyWidth = numHeads * keyDim
+        let width = 2 * keyWidth + c
+        precondition(width <= scratch.projectionWidth, "StepScratch holds \(scratch.projectionWidth) projected columns, the layer needs \(width)")
         qkv.apply(x, into: scratch.projected, scratch: scratch)
-        // Q, K, V [B, H, D]: at one position the head split is a slice of each row (no transpose).
-        func part(_ chunk: Int) -> Tensor {
-            let t = Tensor(uninitializedShape: [b, numHeads, d])
-            for r in 0..<b { (t.pointer + r * c).update(from: scratch.projected + r * width + chunk * c, count: c) }
+        // Q, K [B, H, d_k] and V [B, H, d_v]: at one position the head split is a slice of each row (no transpose).
+        func part(from start: Int, width count: Int) -> Tensor {
+            let t = Tensor(uninitializedShape: [b, numHeads, count / numHeads])
+            for r in 0..<b { (t.pointer + r * count).update(from: scratch.projected + r * width + start, count: count) }
             return t
         }
-        let mixed: Tensor
-        if spec.dotProduct {
-            mixed = stepper(query: part(0), key: part(1), value: part(2))
-        } else {
-            let empty = Tensor.zeros([b, numHeads, 0])
-            mixed = stepper(query: empty, key: empty, value: part(0))
-        }
+        let mixed = stepper(query: part(from: 0, width: keyWidth), key: part(from: keyWidth, width: keyWidth),
+                            value: part(from: 2 * keyWidth, width: c))
         output.apply(mixed.pointer, into: residual, accumulate: true, scratch: scratch)
     }
 }

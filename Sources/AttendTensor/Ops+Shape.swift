@@ -168,14 +168,27 @@ extension Tensor {
     /// splits it into heads → [B, H, T, D] (the q/k/v split of a fused QKV projection).
     public func splitHeads(numHeads h: Int, chunk: Int = 0, of chunks: Int = 1) -> Tensor {
         precondition(rank == 3, "splitHeads expects [B, T, C], got \(shape)")
-        let (b, t, width) = (shape[0], shape[1], shape[2])
+        let width = shape[2]
         precondition(width % (chunks * h) == 0 && chunk < chunks, "cannot split width \(width) into \(chunks)×\(h) heads")
-        let d = width / (chunks * h)
+        let part = width / chunks
+        return splitHeads(numHeads: h, columns: chunk * part..<(chunk + 1) * part)
+    }
+
+    /// Takes the columns `columns` of the last dimension of x [B, T, W] and splits them into heads →
+    /// [B, H, T, D] with D = columns.count / H: the split of a fused projection whose parts differ in
+    /// width (queries and keys of H·d_k columns, values of H·d_v; Vaswani et al., 2017, §3.2.2).
+    /// out[b, h, t, :] = x[b, t, columns.lowerBound + h·D ..< + D]; the gradient adds back into those columns.
+    public func splitHeads(numHeads h: Int, columns: Range<Int>) -> Tensor {
+        precondition(rank == 3, "splitHeads expects [B, T, C], got \(shape)")
+        let (b, t, width) = (shape[0], shape[1], shape[2])
+        precondition(h > 0 && columns.lowerBound >= 0 && columns.upperBound <= width && columns.count % h == 0,
+                     "cannot split columns \(columns) of width \(width) into \(h) heads")
+        let (start, d) = (columns.lowerBound, columns.count / h)
         let out = Tensor(uninitializedShape: [b, h, t, d])
-        // out[b, h, t, :] = x[b, t, chunk·H·D + h·D ..< +D]
+        // out[b, h, t, :] = x[b, t, start + h·D ..< +D]
         func walk(_ body: (_ xOffset: Int, _ outOffset: Int) -> Void) {
             for bi in 0..<b { for hi in 0..<h { for ti in 0..<t {
-                body((bi * t + ti) * width + chunk * h * d + hi * d, ((bi * h + hi) * t + ti) * d)
+                body((bi * t + ti) * width + start + hi * d, ((bi * h + hi) * t + ti) * d)
             } } }
         }
         walk { xo, oo in (out.pointer + oo).update(from: pointer + xo, count: d) }

@@ -3,7 +3,8 @@
 /// Tensor names equal Attend's checkpoint keys, so `attend import` reads weights trained with them.
 public enum PyTorchSources {
     /// model.py: `DecoderOnly` and `EncoderDecoder` as `torch.nn.Module`s with Attend's parameter names,
-    /// softmax / linear (elu+1) / linear-relu attention, pre- or post-LN, tanh or erf GELU, ReLU, SiLU;
+    /// softmax / linear (elu+1) / linear-relu attention, pre- or post-LN, tanh or erf GELU, ReLU, SiLU,
+    /// the encoder–decoder's key width (`keyDim`) and learned positions;
     /// `load(folder)` builds the model from attend_config.json and loads model.safetensors.
     public static let model = #"""
 """Attend's models in PyTorch (written by `attend export pytorch`).
@@ -78,29 +79,34 @@ def merge_heads(x):
 
 
 class MultiHeadAttention(nn.Module):
-    """Fused qkv [3C, C] (q | k | v along the output), heads split within each third, output [C, C]."""
-    def __init__(self, dim, heads, kind, bias):
+    """Fused qkv [2*H*dk + C, C] (q | k | v along the output; [3C, C] when dk = C/H), heads split within
+    each part, output [C, C]. dk is the query/key width per head (the encoder-decoder's keyDim)."""
+    def __init__(self, dim, heads, kind, bias, key_dim=None):
         super().__init__()
         self.heads, self.kind = heads, kind
-        self.qkv = nn.Linear(dim, 3 * dim, bias=bias)
+        self.key_width = heads * (key_dim or dim // heads)
+        self.qkv = nn.Linear(dim, 2 * self.key_width + dim, bias=bias)
         self.output = nn.Linear(dim, dim, bias=bias)
 
     def forward(self, x, causal, key_lengths=None):
-        q, k, v = (split_heads(p, self.heads) for p in self.qkv(x).chunk(3, dim=-1))
+        parts = self.qkv(x).split([self.key_width, self.key_width, self.output.in_features], dim=-1)
+        q, k, v = (split_heads(p, self.heads) for p in parts)
         return self.output(merge_heads(attention(self.kind, q, k, v, causal, key_lengths)))
 
 
 class CrossAttention(nn.Module):
-    def __init__(self, dim, heads, kind, bias):
+    """query [H*dk, C] on the decoder stream, keyValue [H*dk + C, C] (k | v) on the encoder output."""
+    def __init__(self, dim, heads, kind, bias, key_dim=None):
         super().__init__()
         self.heads, self.kind = heads, kind
-        self.query = nn.Linear(dim, dim, bias=bias)
-        self.keyValue = nn.Linear(dim, 2 * dim, bias=bias)
+        self.key_width = heads * (key_dim or dim // heads)
+        self.query = nn.Linear(dim, self.key_width, bias=bias)
+        self.keyValue = nn.Linear(dim, self.key_width + dim, bias=bias)
         self.output = nn.Linear(dim, dim, bias=bias)
 
     def forward(self, x, memory, key_lengths):
         q = split_heads(self.query(x), self.heads)
-        k, v = (split_heads(p, self.heads) for p in self.keyValue(memory).chunk(2, dim=-1))
+        k, v = (split_heads(p, self.heads) for p in self.keyValue(memory).split([self.key_width, self.output.in_features], dim=-1))
         return self.output(merge_heads(attention(self.kind, q, k, v, False, key_lengths)))
 
 
@@ -127,7 +133,7 @@ class Block(nn.Module):
         c, b = cfg["modelDim"], cfg["bias"]
         self.causal, self.pre = causal, cfg["normPlacement"] == "pre"
         self.norm1 = LayerNorm(c, b)
-        self.attention = MultiHeadAttention(c, cfg["numHeads"], kind, b)
+        self.attention = MultiHeadAttention(c, cfg["numHeads"], kind, b, cfg.get("keyDim"))
         self.norm2 = LayerNorm(c, b)
         self.feedForward = FeedForward(c, cfg["hiddenDim"], cfg["activation"], b)
         self.drop = nn.Dropout(cfg["dropout"])
@@ -143,9 +149,9 @@ class DecoderBlock(nn.Module):
         c, b, h = cfg["modelDim"], cfg["bias"], cfg["numHeads"]
         self.pre = cfg["normPlacement"] == "pre"
         self.norm1 = LayerNorm(c, b)
-        self.selfAttention = MultiHeadAttention(c, h, cfg["decoderAttention"], b)
+        self.selfAttention = MultiHeadAttention(c, h, cfg["decoderAttention"], b, cfg.get("keyDim"))
         self.norm2 = LayerNorm(c, b)
-        self.crossAttention = CrossAttention(c, h, cfg["crossAttention"], b)
+        self.crossAttention = CrossAttention(c, h, cfg["crossAttention"], b, cfg.get("keyDim"))
         self.norm3 = LayerNorm(c, b)
         self.feedForward = FeedForward(c, cfg["hiddenDim"], cfg["activation"], b)
         self.drop = nn.Dropout(cfg["dropout"])
@@ -197,12 +203,16 @@ def sinusoidal_positions(length, dim):
 
 
 class EncoderDecoder(nn.Module):
-    """The 2017 Transformer: source [B, S] (+ lengths [B]) and target input [B, T] -> logits [B, T, vocab]."""
+    """The 2017 Transformer: source [B, S] (+ lengths [B]) and target input [B, T] -> logits [B, T, vocab].
+    positions "learned": one trained table per side (encoderPositions, decoderPositions [maxLength, C])."""
     def __init__(self, cfg):
         super().__init__()
         self.cfg = cfg
         c = cfg["modelDim"]
         self.embedding = nn.Embedding(cfg["vocabSize"], c)
+        if cfg.get("positions", "sinusoidal") == "learned":
+            self.encoderPositions = nn.Embedding(cfg["maxLength"], c)
+            self.decoderPositions = nn.Embedding(cfg["maxLength"], c)
         self.encoder = nn.ModuleList([Block(cfg, cfg["encoderAttention"], False) for _ in range(cfg["numEncoderLayers"])])
         self.decoder = nn.ModuleList([DecoderBlock(cfg) for _ in range(cfg["numDecoderLayers"])])
         if cfg["normPlacement"] == "pre":
@@ -212,20 +222,22 @@ class EncoderDecoder(nn.Module):
         self.register_buffer("positions", sinusoidal_positions(cfg["maxLength"], c) if positions else None, persistent=False)
         self.drop = nn.Dropout(cfg["dropout"])
 
-    def embed(self, ids):
+    def embed(self, ids, learned=None):
         x = self.embedding(ids) * math.sqrt(self.cfg["modelDim"])
         if self.positions is not None:
             x = x + self.positions[: ids.shape[1]]
+        if learned is not None:
+            x = x + learned.weight[: ids.shape[1]]
         return self.drop(x)
 
     def encode(self, source, source_lengths):
-        x = self.embed(source)
+        x = self.embed(source, getattr(self, "encoderPositions", None))
         for block in self.encoder:
             x = block(x, source_lengths)
         return self.encoderNorm(x) if hasattr(self, "encoderNorm") else x
 
     def decode(self, target_input, memory, source_lengths):
-        x = self.embed(target_input)
+        x = self.embed(target_input, getattr(self, "decoderPositions", None))
         for block in self.decoder:
             x = block(x, memory, source_lengths)
         if hasattr(self, "decoderNorm"):

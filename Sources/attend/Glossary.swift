@@ -119,7 +119,7 @@ enum Glossary {
         GlossaryEntry(name: "norm-placement", group: "Model", keys: all("model.normPlacement"), meaning: "pre (GPT-2) or post (2017 paper) layer norm."),
         GlossaryEntry(name: "activation", group: "Model", keys: all("model.activation"), meaning: "Feed-forward non-linearity: gelu (tanh form, GPT-2), gelu-exact (erf form, PyTorch nn.GELU / nanoGPT), relu or silu."),
         GlossaryEntry(name: "positions", group: "Model", keys: all("model.positions"),
-                      meaning: "Absolute positions: learned (language model), sinusoidal (encoder–decoder) or none (with a position bias or rotary)."),
+                      meaning: "Absolute positions: learned (trained table; encoder–decoder: one per side), sinusoidal (encoder–decoder only) or none (with a position bias or rotary)."),
         // Attention
         GlossaryEntry(name: "attention", group: "Attention",
                       keys: [lm: "model.attention", syn: "model.encoderAttention, model.decoderAttention, model.crossAttention",
@@ -137,6 +137,9 @@ enum Glossary {
                       meaning: "Redraw the FAVOR+ directions every forward pass and generated sequence (true/false)."),
         GlossaryEntry(name: "rotary", group: "Attention", keys: all("model.rotary"),
                       meaning: "Rotary position embeddings (RoPE) on queries and keys of softmax or linear attention (true/false; encoder–decoder: both self-attentions)."),
+        GlossaryEntry(name: "key-dim", group: "Attention", keys: seq2seq("model.keyDim"),
+                      meaning: "Query/key width per head, the paper's d_k, in every attention (encoder, decoder, cross; dot-product-free self-attention has none); values keep model-dim / num-heads, scores scale by 1/√key-dim.",
+                      fixedDefaults: [syn: "model-dim / num-heads", tr: "model-dim / num-heads"]),
         // Encoder–decoder
         GlossaryEntry(name: "num-encoder-layers", group: "Encoder–decoder", keys: seq2seq("model.numEncoderLayers"), meaning: "Encoder blocks."),
         GlossaryEntry(name: "num-decoder-layers", group: "Encoder–decoder", keys: seq2seq("model.numDecoderLayers"), meaning: "Decoder blocks."),

@@ -126,11 +126,12 @@ struct AttentionOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: .glossary("favor-seed")) var favorSeed: UInt64?
     @Option(help: .glossary("favor-redraw")) var favorRedraw: Bool?
     @Option(help: .glossary("rotary")) var rotary: Bool?
+    @Option(parsing: .unconditional, help: .glossary("key-dim")) var keyDim: Int?
 
     var given: [String] {
         givenFlags([("attention", attention), ("position-bias", positionBias), ("position-buckets", positionBuckets),
                     ("position-max-distance", positionMaxDistance), ("dot-product", dotProduct), ("favor-features", favorFeatures),
-                    ("favor-seed", favorSeed), ("favor-redraw", favorRedraw), ("rotary", rotary)])
+                    ("favor-seed", favorSeed), ("favor-redraw", favorRedraw), ("rotary", rotary), ("key-dim", keyDim)])
     }
 
     func apply(to m: inout ModelConfig) {
@@ -153,6 +154,7 @@ struct AttentionOptions: ParsableArguments {
         if let positionMaxDistance { m.positionMaxDistance = positionMaxDistance }
         if let dotProduct { m.dotProduct = dotProduct }
         if let rotary { m.rotary = rotary }
+        if let keyDim { m.keyDim = keyDim }
     }
 }
 

@@ -60,6 +60,11 @@ struct SweepTests {
         let bad = try #require(error(#"{"experiments": [{"name": "s", \#(base), "variants": [{"name": "x", "model": {"encoderAttention": "correlation"}}]}]}"#))
         #expect(bad.field.hasPrefix("experiments[0].variants[0].model"), "\(bad)")
         #expect(try experiments(#"{"experiments": [{"name": "s", \#(base), "grid": {"model.decoderAttention": ["softmax", "linear"]}}]}"#)[0].runs().count == 2)
+        // Table 3 rows (B) and (E): the key width (optional, unset by default) and learned positions are model keys.
+        let table3 = try experiments(#"{"experiments": [{"name": "s", \#(base), "grid": {"model.keyDim": [4, 16]}, "variants": [{"name": "sinusoid"}, {"name": "learned", "model": {"positions": "learned"}}]}]}"#)[0]
+        #expect(table3.runs().count == 4)
+        let badKey = try #require(error(#"{"experiments": [{"name": "s", \#(base), "grid": {"model.keyDim": [0]}}]}"#))
+        #expect(badKey.field == "experiments[0].grid.model.keyDim" && badKey.message.contains("positive"), "\(badKey)")
     }
 
     /// A study with three sweeps: a heads × FFN-width grid, pre- vs post-LN, and an encoder–decoder with

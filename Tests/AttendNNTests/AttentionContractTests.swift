@@ -80,6 +80,44 @@ struct AttentionContractTests {
         #expect(recurrentDeviation(m, b: 3, h: 3, t: 21, keyDim: kd, valueDim: 4, reorder: [2, 0, 0], at: 17) <= 1e-4)
     }
 
+    @Test("keys narrower or wider than values (d_k ≠ d_v): the recurrent form equals the causal parallel form, with a beam reorder",
+          arguments: everySpec.filter(\.dotProduct))
+    func recurrentKeyWidth(spec: AttentionSpec) {
+        let m = mechanism(spec, heads: 2)
+        guard m.capabilities.recurrent else { return }
+        for keyDim in [2, 6] {
+            let deviation = recurrentDeviation(m, b: 2, h: 2, t: 9, keyDim: keyDim, valueDim: 4)
+            #expect(deviation <= 1e-4, "d_k \(keyDim): \(deviation)")
+            #expect(recurrentDeviation(m, b: 3, h: 2, t: 12, keyDim: keyDim, valueDim: 4, reorder: [2, 0, 0], at: 7) <= 1e-4)
+        }
+        // The output has the values' width, and the key width matters (d_k 2 and 6 give different rows).
+        let q = uniform([1, 2, 5, 6], 3), k = uniform([1, 2, 5, 6], 4), v = uniform([1, 2, 5, 4], 5)
+        let wide = withoutGradients { m(queries: q, keys: k, values: v, mask: .causal) }
+        func narrow(_ x: Tensor) -> Tensor { x.sliced(0..<2, along: 3) }  // the first 2 channels of every head
+        let cut = withoutGradients { m(queries: narrow(q), keys: narrow(k), values: v, mask: .causal) }
+        #expect(wide.shape == [1, 2, 5, 4] && cut.shape == [1, 2, 5, 4])
+        #expect(zip(wide.scalars, cut.scalars).contains { abs($0 - $1) > 1e-3 })
+    }
+
+    @Test("cross-attention memory with keys narrower than values equals the parallel row under the source padding",
+          arguments: everySpec)
+    func memoryKeyWidth(spec: AttentionSpec) throws {
+        guard (try? spec.validate(as: .cross)) != nil else { return }
+        let m = mechanism(spec, heads: 2)
+        let (s, t, dk, dv) = (6, 3, 2, 5)
+        let q = uniform([2, 2, t, dk], 17), k = uniform([2, 2, s, dk], 18), v = uniform([2, 2, s, dv], 19)
+        let lengths: [Int32] = [6, 3]
+        let parallel = withoutGradients { m(queries: q, keys: k, values: v, mask: .padding(lengths)) }
+        let prepared = AttentionMemory(m, keys: k, values: v, keyLengths: lengths)
+        var worst: Float = 0
+        for r in 0..<t {
+            let out = prepared(query: stepRow(q, r)), expected = stepRow(parallel, r)
+            #expect(out.shape == [2, 2, dv])
+            for i in 0..<out.count { worst = max(worst, abs(out[flat: i] - expected[flat: i])) }
+        }
+        #expect(worst <= 1e-5)
+    }
+
     @Test("cross-attention memory: one query at a time equals the parallel row under the source padding", arguments: everySpec)
     func memory(spec: AttentionSpec) throws {
         guard (try? spec.validate(as: .cross)) != nil else {

@@ -55,6 +55,12 @@ struct OpGradientTests {
     func heads() {
         let x = randomTensor([2, 3, 12], seed: 14)
         checkGradients([x]) { $0[0].splitHeads(numHeads: 2, chunk: 1, of: 3) }
+        // Unequal parts (queries/keys of H·d_k columns, values of H·d_v): columns 4..<10 of 12 into 2 heads of 3.
+        checkGradients([x]) { $0[0].splitHeads(numHeads: 2, columns: 4..<10) }
+        let split = x.splitHeads(numHeads: 2, columns: 4..<10)
+        #expect(split.shape == [2, 2, 3, 3])
+        #expect(split[flat: ((1 * 2 + 1) * 3 + 2) * 3 + 1] == x[flat: (1 * 3 + 2) * 12 + 4 + 3 + 1])  // b 1, head 1, t 2, channel 1
+        #expect(x.splitHeads(numHeads: 2, columns: 4..<8).scalars == x.splitHeads(numHeads: 2, chunk: 1, of: 3).scalars)
         let y = randomTensor([2, 2, 3, 4], seed: 15)
         checkGradients([y]) { $0[0].mergeHeads() }
     }

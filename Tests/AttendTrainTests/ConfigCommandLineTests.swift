@@ -122,6 +122,7 @@ struct ConfigCommandLineTests {
         var seq2seq = TranslationRunConfig(task: "reverse", model: EncoderDecoderConfig(vocabSize: 15), training: TranslationTrainConfig(), data: [:])
         seq2seq.training.timeLimitMinutes = 1
         seq2seq.training.precision = .fp32
+        seq2seq.model.keyDim = 8  // optional keys are written only when set
         func keys<T: Encodable>(_ value: T) throws -> Set<String> {
             var out: Set<String> = []
             func walk(_ x: Any, _ path: String) {

@@ -180,6 +180,46 @@ struct InteropTests {
         catch { #expect("\(error)".contains("numDecoderLayers (1 there, 2 here)"), "\(error)") }
     }
 
+    @Test("encoder–decoder with a key width and learned positions: the checkpoint loads the same model, export pytorch → import is bit-identical")
+    func encoderDecoderKeyDim() throws {
+        let train = Seq2SeqTask.reverse.examples(count: 40, minLength: 1, maxLength: 4, seed: 3)
+        let validation = Seq2SeqTask.reverse.examples(count: 8, minLength: 1, maxLength: 4, seed: 4)
+        var config = reverseConfig(steps: 2)
+        config.model.modelDim = 8; config.model.hiddenDim = 12; config.training.batchTokens = 60
+        config.model.keyDim = 3; config.model.positions = .learned
+        config.training.checkpointInterval = 2; config.training.evalInterval = 2
+        let run = temporaryFolder("ed-keydim-source")
+        let source = try TranslationTrainer(config: config, vocabulary: .synthetic(.reverse), train: train, validation: validation, run: run)
+        try source.run()
+        let checkpoint = try Checkpoint.resolve(run.path)
+
+        // Checkpoint save + load: the same configuration, tensors and logits.
+        let (loaded, state) = try TranslationCheckpoint.loadModel(checkpoint)
+        #expect(state.config.model == config.model && loaded.config.keyDim == 3 && loaded.config.positions == .learned)
+        let names = Set(loaded.namedParameters().map(\.name))
+        #expect(names.isSuperset(of: ["encoderPositions.weight", "decoderPositions.weight"]))
+        for ((name, a), (_, b)) in zip(source.model.namedParameters(), loaded.namedParameters()) {
+            #expect(a.shape == b.shape && a.scalars == b.scalars, "\(name)")
+        }
+        #expect(loaded.namedParameters().first { $0.name == "decoder.0.crossAttention.keyValue.weight" }?.tensor.shape == [2 * 3 + 8, 8])
+        let batch = TranslationBatch(Array(train.prefix(4)), padID: 0, bosID: 1, eosID: 2)
+        let context = ForwardContext(training: false)
+        #expect(withoutGradients { loaded(batch, context: context).scalars } == withoutGradients { source.model(batch, context: context).scalars })
+
+        let folder = temporaryFolder("ed-keydim-pt"), imported = temporaryFolder("ed-keydim-imported")
+        try PyTorchExport.write(checkpoint: checkpoint, to: folder)
+        let meta = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("attend_config.json"))) as? [String: Any])
+        let model = try #require(meta["model"] as? [String: Any])
+        #expect(model["keyDim"] as? Int == 3 && model["positions"] as? String == "learned")
+        let script = try String(contentsOf: folder.appendingPathComponent("model.py"), encoding: .utf8)
+        #expect(script.contains(#"cfg.get("keyDim")"#) && script.contains("self.encoderPositions = nn.Embedding"))
+        let importedCheckpoint = try PyTorchExport.importFolder(folder, run: imported)
+        let a = try Safetensors.read(checkpoint.appendingPathComponent("model.safetensors")).tensors
+        let b = try Safetensors.read(importedCheckpoint.appendingPathComponent("model.safetensors")).tensors
+        #expect(a.keys.sorted() == b.keys.sorted() && a.keys.contains("decoderPositions.weight"))
+        for (name, t) in a { #expect(t.scalars.map(\.bitPattern) == b[name]?.scalars.map(\.bitPattern), "\(name) differs") }
+    }
+
     @Test("gelu-exact is 0.5·x·(1 + erf(x/√2)) with the matching derivative")
     func geluExact() throws {
         let x = Tensor([-3, -1, -0.5, 0, 0.5, 1, 3], shape: [7], requiresGrad: true)
