@@ -184,7 +184,7 @@ public struct Report {
     /// " (n seeds: low – high)" for a metric computed seed by seed, "" with fewer than two seeds.
     func spread(_ metric: Metric) -> String {
         let v = metric.perSeed(records)
-        guard let lo = v.min(), let hi = v.max() else { return "" }
+        guard v.count >= 2, let lo = v.min(), let hi = v.max() else { return "" }
         return " " + w.f("(%@ seeds: %@ – %@)", "\(v.count)", w.number(lo), w.number(hi))
     }
 
