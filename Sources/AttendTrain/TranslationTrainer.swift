@@ -10,8 +10,9 @@ public enum TranslationTrainEvent {
     /// Step `step` finished with training loss `loss` at `learningRate`; `tokensPerSecond` (source plus target
     /// tokens) is this process's throughput so far and `elapsedSeconds` the time spent training across resumptions.
     case step(step: Int, loss: Float, learningRate: Float, tokensPerSecond: Double, elapsedSeconds: Double)
-    /// Validation after step `step`: mean cross-entropy per target token, without label smoothing (NaN without validation data).
-    case evaluation(step: Int, validationLoss: Float)
+    /// Validation after step `step`: mean cross-entropy per target token, without label smoothing (NaN without validation
+    /// data), and the validation BLEU when `evalBleu` is set.
+    case evaluation(step: Int, validationLoss: Float, bleu: Double?)
     /// A checkpoint of step `step` was written to the run folder.
     case checkpoint(step: Int)
     /// Training continues from a checkpoint of step `step` (reported as `run` starts).
@@ -97,7 +98,7 @@ public final class TranslationTrainer {
             switch event {
             case let .step(step, _, loss, learningRate, rate, elapsed, _):
                 report(.step(step: step, loss: loss, learningRate: learningRate, tokensPerSecond: rate, elapsedSeconds: elapsed))
-            case let .evaluation(step, result): report(.evaluation(step: step, validationLoss: result.validationLoss))
+            case let .evaluation(step, result): report(.evaluation(step: step, validationLoss: result.validationLoss, bleu: result.metrics["bleu"]))
             case let .checkpoint(step, _): report(.checkpoint(step: step))
             case let .resumed(step): report(.resumed(step: step))
             case let .timeLimit(step, elapsed): report(.timeLimit(step: step, elapsedSeconds: elapsed))

@@ -240,12 +240,13 @@ struct OptimisationOptions: ParsableArguments {
 struct CheckpointOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: .glossary("eval-interval")) var evalInterval: Int?
     @Option(parsing: .unconditional, help: .glossary("eval-batches")) var evalBatches: Int?
+    @Option(parsing: .unconditional, help: .glossary("eval-bleu")) var evalBleu: Int?
     @Option(parsing: .unconditional, help: .glossary("checkpoint-interval")) var checkpointInterval: Int?
     @Option(parsing: .unconditional, help: .glossary("keep-checkpoints")) var keepCheckpoints: Int?
     @Option(parsing: .unconditional, help: .glossary("time-limit")) var timeLimit: Double?
 
     var given: [String] {
-        givenFlags([("eval-interval", evalInterval), ("eval-batches", evalBatches), ("checkpoint-interval", checkpointInterval),
+        givenFlags([("eval-interval", evalInterval), ("eval-batches", evalBatches), ("eval-bleu", evalBleu), ("checkpoint-interval", checkpointInterval),
                     ("keep-checkpoints", keepCheckpoints), ("time-limit", timeLimit)])
     }
 
@@ -260,5 +261,6 @@ struct CheckpointOptions: ParsableArguments {
         if let checkpointInterval { t.checkpointInterval = checkpointInterval }
         if let keepCheckpoints { t.keepCheckpoints = keepCheckpoints }
         if let timeLimit { t.timeLimitMinutes = timeLimit }
+        if let evalBleu { t.evalBleu = evalBleu }
     }
 }

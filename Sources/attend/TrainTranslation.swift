@@ -187,8 +187,9 @@ extension Train {
                     } else if step % 50 == 0 || step == 1 {
                         writeError(line + "\n")
                     }
-                case let .evaluation(step, va):
-                    writeError(String(format: "%@step %d: validation loss %.4f (perplexity %.2f)\n", interactive && !quiet ? "\r\u{1B}[K" : "", step, va, exp(Double(va))))
+                case let .evaluation(step, va, bleu):
+                    writeError(String(format: "%@step %d: validation loss %.4f (perplexity %.2f)%@\n", interactive && !quiet ? "\r\u{1B}[K" : "", step, va,
+                                      exp(Double(va)), bleu.map { String(format: ", BLEU %.2f", $0) } ?? ""))
                 case .checkpoint: break
                 case let .resumed(step): writeError("resumed from checkpoint at step \(step)\n")
                 case let .timeLimit(step, elapsed):

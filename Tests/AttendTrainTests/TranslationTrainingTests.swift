@@ -194,4 +194,47 @@ struct TranslationCommandLineTests {
         let single = try AttendProcess.run(["bleu", "--hypotheses", hyp.path, "--references", ref.path])
         #expect(single.status == 0 && single.output.contains("nrefs:1") && !single.output.contains("BLEU = 100.00"), "\(single.output)")
     }
+
+    @Test("--eval-bleu logs the validation BLEU of every evaluation in metrics.jsonl and prints it; it equals TranslationBLEU on the same model")
+    func evalBleu() throws {
+        let dir = temporaryFolder("eval-bleu")
+        let source = dir.appendingPathComponent("s.txt"), target = dir.appendingPathComponent("t.txt")
+        try Data(String(repeating: "the cat sat on the mat\nthe dog ate 42 bones\nI like tea\n", count: 10).utf8).write(to: source)
+        try Data(String(repeating: "el gato se sentó\nel perro comió 42 huesos\nme gusta el té\n", count: 10).utf8).write(to: target)
+        let run = dir.appendingPathComponent("run")
+        let trained = try AttendProcess.run(["train", "--task", "translation", "--source", source.path, "--target", target.path,
+                                             "--vocab-size", "300", "--model-dim", "16", "--num-heads", "2", "--max-steps", "4",
+                                             "--eval-interval", "2", "--eval-bleu", "1", "--out", run.path])
+        #expect(trained.status == 0, "\(trained.output)")
+        #expect(trained.output.contains("step 2: validation loss") && trained.output.contains(", BLEU "), "\(trained.output)")
+        let lines = try String(contentsOf: run.appendingPathComponent("metrics.jsonl"), encoding: .utf8).split(separator: "\n")
+        let evals = try lines.map { try JSONDecoder().decode(MetricsRecord.self, from: Data($0.utf8)) }.filter { $0.kind == "eval" }
+        #expect(evals.map(\.step) == [2, 4])
+        for e in evals { #expect(e.metrics?["bleu"].map { (0...100).contains($0) } == true, "step \(e.step): \(String(describing: e.metrics))") }
+        // The logged number is the BLEU of the step-4 model's greedy translations of the held-out pairs.
+        let (model, state) = try TranslationCheckpoint.loadModel(try Checkpoint.resolve(run.path))
+        let corpus = try ParallelCorpus(sourcePath: source.path, targetPath: target.path)
+        var training = state.config.training
+        training.maxSteps = 4
+        let examples = zip(corpus.sources, corpus.targets).map { TranslationExample(source: state.vocabulary.encode($0.0), target: state.vocabulary.encode($0.1)) }
+        let held = Array(examples.suffix(max(1, examples.count / 100)))
+        let direct = try TranslationBLEU.measure(model, vocabulary: state.vocabulary, examples: held, options: .greedy)
+        #expect(abs(direct.single - evals.last!.metrics!["bleu"]!) < 1e-9, "\(direct.single) vs \(evals.last!.metrics!["bleu"]!)")
+        // A bad beam size is refused naming the flag.
+        let bad = try AttendProcess.run(["train", "--task", "translation", "--source", source.path, "--target", target.path,
+                                         "--eval-bleu", "0", "--out", dir.appendingPathComponent("bad").path])
+        #expect(bad.status != 0 && bad.output.contains("evalBleu"), "\(bad.output)")
+    }
+
+    @Test("TranslationBLEU: a perfect system scores 100 single- and multi-reference; multi-reference forgives a valid other translation")
+    func bleuScores() throws {
+        let sources = ["I am tired.", "I am tired.", "He left early today."]
+        let references = ["Estoy cansado.", "Estoy cansada.", "Él se fue temprano hoy."]
+        let perfect = try TranslationBLEU.score(hypotheses: references, sources: sources, references: references)
+        #expect(abs(perfect.single - 100) < 1e-9 && abs(perfect.multi - 100) < 1e-9)
+        // The second line's hypothesis is the first line's valid translation: single-reference penalises it, multi-reference does not.
+        let other = try TranslationBLEU.score(hypotheses: ["Estoy cansado.", "Estoy cansado.", "Él se fue temprano hoy."], sources: sources, references: references)
+        #expect(other.single < 100 && abs(other.multi - 100) < 1e-9)
+        #expect(abs(other.single - (try BLEU.corpusScore(hypotheses: ["Estoy cansado.", "Estoy cansado.", "Él se fue temprano hoy."], references: [references]).score)) < 1e-12)
+    }
 }
