@@ -85,8 +85,13 @@ struct Seq2SeqExperiment: ExperimentTask {
     func modelCells(_ w: ReportWords) -> String {
         guard let (m, _) = try? configs([:]) else { return "— | — | — | — | —" }
         let p = Self.parameters(m)
-        return w.f("encoder %@, decoder %@, cross %@", m.encoderAttention.rawValue, m.decoderAttention.rawValue, m.crossAttention.rawValue)
-            + " | \(m.numEncoderLayers)+\(m.numDecoderLayers) | \(m.numHeads) | \(m.modelDim) | \(w.number(p.encoder + p.decoder))"
+        return Self.modelCells(m, parameters: p.encoder + p.decoder, sweep: sweep, w)
+    }
+
+    /// The report's model cells of an encoder–decoder experiment: attention per role | layers | heads | width | `parameters`.
+    static func modelCells(_ m: EncoderDecoderConfig, parameters: Double, sweep: Sweep, _ w: ReportWords) -> String {
+        w.f("encoder %@, decoder %@, cross %@", m.encoderAttention.rawValue, m.decoderAttention.rawValue, m.crossAttention.rawValue)
+            + " | \(m.numEncoderLayers)+\(m.numDecoderLayers) | \(m.numHeads) | \(m.modelDim) | \(w.number(parameters))"
             + (sweep.grid.isEmpty && sweep.variants.isEmpty ? "" : " " + w("(base; variants in 3.3)"))
     }
 

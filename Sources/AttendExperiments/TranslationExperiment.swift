@@ -296,9 +296,7 @@ struct TranslationExperiment: ExperimentTask {
     func modelCells(_ w: ReportWords) -> String {
         guard let (m, _) = try? configs([:]) else { return "— | — | — | — | —" }
         let p = Seq2SeqExperiment.parameters(m)
-        return w.f("encoder %@, decoder %@, cross %@", m.encoderAttention.rawValue, m.decoderAttention.rawValue, m.crossAttention.rawValue)
-            + " | \(m.numEncoderLayers)+\(m.numDecoderLayers) | \(m.numHeads) | \(m.modelDim) | \(w.number(p.encoder + p.decoder + Double(vocabSize * m.modelDim)))"
-            + (sweep.grid.isEmpty && sweep.variants.isEmpty ? "" : " " + w("(base; variants in 3.3)"))
+        return Seq2SeqExperiment.modelCells(m, parameters: p.encoder + p.decoder + Double(vocabSize * m.modelDim), sweep: sweep, w)
     }
 
     func dataLine(_ name: String, _ w: ReportWords) -> String {

@@ -25,16 +25,6 @@ struct ExpressivePowerSpecTests {
         for e in study.experiments { #expect(e.json.value(at: ["seeds"]) == .array([.int(1), .int(2), .int(3)]), "\(e.name)") }
     }
 
-    @Test("the prose is complete in German: every section, every claim's title, statement and account of the paper")
-    func germanProse() throws {
-        let study = try Study.load(folder: Self.folder, scale: .full)
-        #expect(Set(study.text.keys) == Set(Study.textKeys))
-        for key in study.text.keys.sorted() { #expect(study.textDe?[key]?.isEmpty == false, "textDe lacks \(key)") }
-        for claim in study.claims {
-            #expect(claim.titleDe != nil && claim.statementDe != nil && claim.paperDe != nil, "claim \(claim.id) lacks German")
-        }
-    }
-
     @Test("a memory position outside the sequence is refused, naming the field and the range")
     func badPositions() throws {
         let json = """

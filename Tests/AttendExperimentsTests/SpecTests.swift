@@ -87,17 +87,19 @@ struct SpecTests {
         #expect(try JSONDecoder().decode(Study.self, from: data) == study)
     }
 
-    @Test("the linear-attention and leviathan studies' prose is complete in German: every section, every claim's title, statement and account of the paper")
+    @Test("every study's prose is complete in both languages: every section, every claim's title, statement and account of the paper")
     func germanProse() throws {
-        for name in ["linear-attention", "leviathan"] { try germanProse(name) }
+        let names = try FileManager.default.contentsOfDirectory(atPath: packageRoot.appendingPathComponent("Experiments").path).sorted()
+        #expect(names == ["expressive-power", "leviathan", "linear-attention", "transformer"])
+        for name in names { try germanProse(name) }
     }
 
     func germanProse(_ name: String) throws {
         let study = try Study.load(folder: packageRoot.appendingPathComponent("Experiments/\(name)"), scale: .full)
-        #expect(!study.text.isEmpty)
-        for key in study.text.keys.sorted() { #expect(study.textDe?[key]?.isEmpty == false, "textDe lacks \(key)") }
+        #expect(Set(study.text.keys) == Set(Study.textKeys), "\(name)")
+        for key in study.text.keys.sorted() { #expect(study.textDe?[key]?.isEmpty == false, "\(name): textDe lacks \(key)") }
         for claim in study.claims {
-            #expect(claim.titleDe != nil && claim.statementDe != nil && claim.paperDe != nil, "claim \(claim.id) lacks German")
+            #expect(claim.titleDe != nil && claim.statementDe != nil && claim.paperDe != nil, "\(name): claim \(claim.id) lacks German")
         }
     }
 

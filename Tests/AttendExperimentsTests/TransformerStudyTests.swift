@@ -56,16 +56,6 @@ struct TransformerSpecTests {
         }
     }
 
-    @Test("the prose is complete in German: every section, every claim's title, statement and account of the paper")
-    func germanProse() throws {
-        let study = try Study.load(folder: Self.folder, scale: .full)
-        #expect(Set(study.text.keys) == Set(Study.textKeys))
-        for key in study.text.keys.sorted() { #expect(study.textDe?[key]?.isEmpty == false, "textDe lacks \(key)") }
-        for claim in study.claims {
-            #expect(claim.titleDe != nil && claim.statementDe != nil && claim.paperDe != nil, "claim \(claim.id) lacks German")
-        }
-    }
-
     @Test("a budget the checkpoints cannot average at, or beyond the run, is refused naming the field")
     func badBudget() throws {
         let json = """
