@@ -133,7 +133,8 @@ struct TranslationExperiment: ExperimentTask {
     /// (`vocabularies/`), so every run of the study — and every later invocation — uses the same one.
     func vocabulary(_ train: ParallelCorpus, results: URL) throws -> TranslationVocabulary {
         let folder = results.appendingPathComponent("vocabularies")
-        let file = folder.appendingPathComponent("bpe-\(vocabSize)-\(sourceLanguage)-\(targetLanguage)-\(trainExamples.map(String.init) ?? "all").json")
+        let corpusName = data.split(separator: "/").joined(separator: "_")
+        let file = folder.appendingPathComponent("bpe-\(vocabSize)-\(corpusName)-\(sourceLanguage)-\(targetLanguage)-\(trainExamples.map(String.init) ?? "all").json")
         if let stored = FileManager.default.contents(atPath: file.path),
            let vocabulary = try? JSONDecoder().decode(TranslationVocabulary.self, from: stored) { return vocabulary }
         let sources = trainExamples.map { Array(train.sources.prefix($0)) } ?? train.sources
