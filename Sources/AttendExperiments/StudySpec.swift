@@ -58,7 +58,13 @@ public struct Study: Codable, Equatable, Sendable {
         var study = Study(name: header.name, title: header.title, paper: header.paper, claims: header.claims,
                           text: header.text, scale: scale, experiments: plan.experiments)
         study.textDe = header.textDe.isEmpty ? nil : header.textDe
-        do { try study.checkReferences() } catch let e as SpecError { throw SpecError(file: scaleFile.path, field: e.field, message: e.message) }
+        do { try study.checkReferences() } catch let e as SpecError {
+            // A claim naming a missing experiment is reported at the claim (study.json) and names the scale file too,
+            // since either may be the one to fix; a duplicate experiment name is the scale file's.
+            let claimError = e.field.hasPrefix("claims")
+            throw SpecError(file: claimError ? studyFile.path : scaleFile.path, field: e.field,
+                            message: claimError ? e.message.replacingOccurrences(of: "of this scale", with: "of \(scaleFile.path)") : e.message)
+        }
         return study
     }
 

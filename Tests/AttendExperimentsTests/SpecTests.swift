@@ -77,6 +77,26 @@ struct SpecTests {
         }
     }
 
+    @Test("a claim naming an experiment the scale lacks is study.json's error (naming the scale file); a duplicate experiment name is the scale file's")
+    func danglingReferences() throws {
+        let source = packageRoot.appendingPathComponent("Experiments/linear-attention")
+        let folder = temporaryFolder("spec-references")
+        let study = try String(contentsOf: source.appendingPathComponent("study.json"), encoding: .utf8)
+        let tiny = try String(contentsOf: source.appendingPathComponent("tiny.json"), encoding: .utf8)
+        try study.replacingOccurrences(of: "\"experiment\": \"generation\"", with: "\"experiment\": \"feneration\"")
+            .write(to: folder.appendingPathComponent("study.json"), atomically: true, encoding: .utf8)
+        try tiny.write(to: folder.appendingPathComponent("tiny.json"), atomically: true, encoding: .utf8)
+        do { _ = try Study.load(folder: folder, scale: .tiny); Issue.record("expected an error") } catch let e as SpecError {
+            #expect(e.file.hasSuffix("study.json") && e.message.contains("'feneration' is not an experiment of \(folder.appendingPathComponent("tiny.json").path)"), "\(e)")
+        }
+        try study.write(to: folder.appendingPathComponent("study.json"), atomically: true, encoding: .utf8)
+        try tiny.replacingOccurrences(of: "\"name\": \"copy\"", with: "\"name\": \"scaling\"")
+            .write(to: folder.appendingPathComponent("tiny.json"), atomically: true, encoding: .utf8)
+        do { _ = try Study.load(folder: folder, scale: .tiny); Issue.record("expected an error") } catch let e as SpecError {
+            #expect(e.file.hasSuffix("tiny.json") && e.message.contains("used twice"), "\(e)")
+        }
+    }
+
     @Test("the linear-attention study loads at every scale and its claims name existing experiments", arguments: Scale.allCases)
     func shippedStudy(scale: Scale) throws {
         let study = try Study.load(folder: packageRoot.appendingPathComponent("Experiments/linear-attention"), scale: scale)
