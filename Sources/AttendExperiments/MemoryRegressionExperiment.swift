@@ -6,7 +6,8 @@ import AttendTrain
 import Foundation
 
 /// `memory-regression`: Wang & E's synthetic sequence modelling (NeurIPS 2024, §5): a `RegressionTransformer`
-/// (`model`: numLayers, numHeads, modelDim, headDim, hiddenDim = FFN width m, dotProduct, positionBias) learns
+/// (`model`: numLayers, numHeads, modelDim, headDim, hiddenDim = FFN width m, dotProduct, positionBias, positionBuckets,
+/// positionMaxDistance) learns
 /// a `MemoryTarget` over ±1 sequences of `length` by squared loss (`training`: `TrainingSpec`, batches of fresh
 /// sequences every step); a `Sweep` over the model keys × seeds. Each run stores the final validation MSE
 /// (`finalEvalLoss`), the MSE relative to the target's variance (`relativeMSE`), its curves, and two controls

@@ -23,6 +23,11 @@ public struct RegressionTransformerConfig: Codable, Equatable, Sendable {
     public var dotProduct: Bool
     /// The relative-position bias R = p_h·φ(τ) (log-type, lin-type; T5 buckets, ALiBi or none also work).
     public var positionBias: PositionBias
+    /// T5 bucket count (default 32); with `positionMaxDistance` > buckets / 2 ≥ T every lag gets its own learned
+    /// bias per head, a position bias that can single out one lag.
+    public var positionBuckets: Int?
+    /// Lag where T5's log-spaced buckets end (default 128).
+    public var positionMaxDistance: Int?
 
     /// A configuration; DP-free with log-type bias unless given.
     public init(numLayers: Int = 1, numHeads: Int, modelDim: Int, headDim: Int? = nil, hiddenDim: Int = 0,
@@ -31,7 +36,7 @@ public struct RegressionTransformerConfig: Codable, Equatable, Sendable {
         self.hiddenDim = hiddenDim; self.dotProduct = dotProduct; self.positionBias = positionBias
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case numLayers, numHeads, modelDim, headDim, hiddenDim, dotProduct, positionBias }
+    enum CodingKeys: String, CodingKey, CaseIterable { case numLayers, numHeads, modelDim, headDim, hiddenDim, dotProduct, positionBias, positionBuckets, positionMaxDistance }
 
     /// The keys a spec's model object may set.
     public static let keys = CodingKeys.allCases.map(\.rawValue)
@@ -45,7 +50,12 @@ public struct RegressionTransformerConfig: Codable, Equatable, Sendable {
         hiddenDim = try c.decodeIfPresent(Int.self, forKey: .hiddenDim) ?? 0
         dotProduct = try c.decodeIfPresent(Bool.self, forKey: .dotProduct) ?? false
         positionBias = try c.decodeIfPresent(PositionBias.self, forKey: .positionBias) ?? .logType
+        positionBuckets = try c.decodeIfPresent(Int.self, forKey: .positionBuckets)
+        positionMaxDistance = try c.decodeIfPresent(Int.self, forKey: .positionMaxDistance)
     }
+
+    /// The T5 bucket count and the lag where its log-spaced buckets end, as used.
+    public var resolvedBuckets: (buckets: Int, maxDistance: Int) { (positionBuckets ?? 32, positionMaxDistance ?? 128) }
 
     /// The head width in use.
     public var resolvedHeadDim: Int { headDim ?? max(1, modelDim / max(numHeads, 1)) }
@@ -62,6 +72,16 @@ public struct RegressionTransformerConfig: Codable, Equatable, Sendable {
         }
         if positionBias.isBidirectionalOnly {
             throw ConfigError.invalid(field: "positionBias", message: "the regression model is causal; choose log-type, lin-type, t5, alibi or none")
+        }
+        if positionBuckets != nil || positionMaxDistance != nil {
+            let (buckets, maxDistance) = resolvedBuckets
+            if positionBias != .t5 {
+                throw ConfigError.invalid(field: positionBuckets != nil ? "positionBuckets" : "positionMaxDistance", message: "only T5 buckets have a bucket count and a maximum distance; set positionBias to t5 or drop the field")
+            }
+            if buckets < 4 || buckets > 1 << 16 { throw ConfigError.invalid(field: "positionBuckets", message: "must be an integer from 4 to 65536, got \(buckets)") }
+            if maxDistance <= buckets / 2 || maxDistance > 1 << 20 {
+                throw ConfigError.invalid(field: "positionMaxDistance", message: "must exceed positionBuckets / 2 = \(buckets / 2) (lags below it are exact) and be at most 2^20, got \(maxDistance)")
+            }
         }
         if numHeads > 0 && !dotProduct && positionBias == .none {
             throw ConfigError.invalid(field: "positionBias", message: "DP-free attention without a position bias is a plain average; choose log-type or lin-type (or set dotProduct true)")
@@ -95,7 +115,8 @@ public final class RegressionAttention: Module {
         key = c.dotProduct ? Linear(c.modelDim, width, bias: false, std: 1 / d.squareRoot(), rng: &rng) : nil
         value = Linear(c.modelDim, width, bias: false, std: 1 / d.squareRoot(), rng: &rng)
         output = Linear(width, c.modelDim, bias: false, std: 1 / Float(width).squareRoot(), rng: &rng)
-        positionBias = c.positionBias == .none ? nil : RelativePositionBias(kind: c.positionBias, numHeads: c.numHeads)
+        positionBias = c.positionBias == .none ? nil
+            : RelativePositionBias(kind: c.positionBias, numHeads: c.numHeads, buckets: c.resolvedBuckets.buckets, maxDistance: c.resolvedBuckets.maxDistance)
         if c.positionBias == .logType && c.numHeads > 1, let rho = positionBias?.weight {
             // Spread the heads' log-type scales geometrically, p_h = 2^(1 − 5(h − 1)/(H − 1)) from 2 to 1/16, so the
             // heads start with different memory kernels τ^−p_h (identical kernels would move together).

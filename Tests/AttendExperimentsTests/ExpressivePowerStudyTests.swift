@@ -7,15 +7,15 @@ import Testing
 struct ExpressivePowerSpecTests {
     static let folder = packageRoot.appendingPathComponent("Experiments/expressive-power")
 
-    @Test("loads at every scale; every claim (1a–4b, II) names experiments of that scale; the stored form round-trips", arguments: Scale.allCases)
+    @Test("loads at every scale; every claim (1a–4b, II, far) names experiments of that scale; the stored form round-trips", arguments: Scale.allCases)
     func loads(scale: Scale) throws {
         let study = try Study.load(folder: Self.folder, scale: scale)
-        #expect(study.claims.map(\.id) == ["1a", "1b", "2a", "2b", "3a", "3b", "4a", "4b", "II"])
+        #expect(study.claims.map(\.id) == ["1a", "1b", "2a", "2b", "3a", "3b", "4a", "4b", "II", "far"])
         #expect(Set(study.runs.map(\.id)).count == study.runs.count)
         #expect(try JSONDecoder().decode(Study.self, from: JSONEncoder().encode(study)) == study)
     }
 
-    @Test("the full scale runs the synthetic targets at the paper's T = 1000, batch 100, 10,000 steps, with 3 seeds per cell")
+    @Test("the full scale runs the synthetic targets at the paper's T = 1000, batch 100, 10,000 steps, with 3 seeds per cell; 1b–3a with a bias per lag")
     func fullScale() throws {
         let study = try Study.load(folder: Self.folder, scale: .full)
         for e in study.experiments where e.task == "memory-regression" && e.name != "adaptive" {
@@ -23,6 +23,14 @@ struct ExpressivePowerSpecTests {
             #expect(e.json.value(at: ["training", "batchSize"]) == .int(100) && e.json.value(at: ["training", "steps"]) == .int(10000), "\(e.name)")
         }
         for e in study.experiments { #expect(e.json.value(at: ["seeds"]) == .array([.int(1), .int(2), .int(3)]), "\(e.name)") }
+        // 1b–3a: a learned bias per lag (every lag its own T5 bucket); 'far': the same target with the log-type bias.
+        for name in ["readout", "sparse-sum", "sparse-readout"] {
+            let e = try #require(study.experiments.first { $0.name == name })
+            #expect(e.json.value(at: ["model", "positionBias"]) == .string("t5") && e.json.value(at: ["model", "positionBuckets"]) == .int(2000)
+                    && e.json.value(at: ["model", "positionMaxDistance"]) == .int(1001), "\(name)")
+        }
+        let far = try #require(study.experiments.first { $0.name == "sparse-sum-log-type" })
+        #expect(far.json.value(at: ["model", "positionBias"]) == .string("log-type") && far.json.value(at: ["target"]) == .string("sparse-sum"))
     }
 
     @Test("a memory position outside the sequence is refused, naming the field and the range")

@@ -115,6 +115,16 @@ struct RegressionTransformerTests {
         #expect(throws: ConfigError.self) { try RegressionTransformerConfig(numHeads: 100_000, modelDim: 100_000, headDim: 1_000).validate() }
         #expect(throws: ConfigError.self) { try RegressionTransformerConfig(numHeads: -1, modelDim: 4).validate() }
         #expect(throws: ConfigError.self) { try RegressionTransformerConfig(numHeads: 1, modelDim: 4, positionBias: .t5Bidirectional).validate() }
+        var buckets = RegressionTransformerConfig(numHeads: 1, modelDim: 4, positionBias: .logType)
+        buckets.positionBuckets = 64
+        #expect(throws: ConfigError.invalid(field: "positionBuckets", message: "only T5 buckets have a bucket count and a maximum distance; set positionBias to t5 or drop the field")) { try buckets.validate() }
+        buckets.positionBias = .t5
+        buckets.positionMaxDistance = 32
+        do { try buckets.validate(); Issue.record("maxDistance 32 ≤ 64 / 2 was accepted") } catch let ConfigError.invalid(field, message) {
+            #expect(field == "positionMaxDistance" && message.contains("exceed positionBuckets / 2 = 32"), "\(field): \(message)")
+        }
+        buckets.positionMaxDistance = 33
+        #expect(throws: Never.self) { try buckets.validate() }
         #expect(throws: RegressionDataError.self) { try MemoryRegressionData(target: .sparseSum, length: 20_000_000) }
         let data = try MemoryRegressionData(target: .powerDecay, length: 1_000_000)
         var t = TrainConfig()
@@ -173,5 +183,41 @@ struct RegressionTransformerTests {
         let mse = Double(withoutGradients { model.loss(inputs: b.inputs, targets: b.targets, batch: b.batch, length: b.length).item })
         let variance = exp(-10.0) / (1 - exp(-10.0))  // Σ_τ e^−10τ
         #expect(mse / variance <= 1e-8, "relative MSE \(mse / variance)")
+    }
+
+    @Test("2b by hand: a learned bias per lag (T5, 2T buckets, every lag exact) lets one head average x_48, x_56, x_99 at T = 1000")
+    func perLagBiasConstruction() throws {
+        let t = 1000
+        let data = try MemoryRegressionData(target: .sparseSum, length: t)
+        var c = RegressionTransformerConfig(numHeads: 1, modelDim: 2, headDim: 1, hiddenDim: 0, positionBias: .t5)
+        c.positionBuckets = 2 * t
+        c.positionMaxDistance = t + 1
+        try c.validate()
+        var rng = RandomGenerator(seed: 1)
+        let model = try RegressionTransformer(c, rng: &rng)
+        set(model.embed.weight, [1, 0]); set(model.embed.bias!, [0, 0])
+        let a = model.attention[0]
+        set(a.value.weight, [1, 0]); set(a.output.weight, [0, 3])  // the head's average of three lags, times 3
+        set(model.readoutUp.weight, [0, 1]); set(model.readoutUp.bias!, [0])
+        let bias = a.positionBias!.weight!
+        #expect(bias.shape == [1, 2 * t])
+        for i in 0..<bias.count { bias[flat: i] = 0 }
+        var seen = Set<Int>()
+        for s in [48, 56, 99] {
+            let bucket = RelativePositionBias.bucket(relativePosition: -(t - s), bidirectional: false, buckets: 2 * t, maxDistance: t + 1)
+            bias[flat: bucket] = 40  // e^40 against 997 others at e^0: the rest weigh ~4e-15
+            seen.insert(bucket)
+        }
+        #expect(seen.count == 3, "the three lags must fall in three buckets")
+        // Every lag below T is its own bucket.
+        let all = Set((0..<t).map { RelativePositionBias.bucket(relativePosition: -$0, bidirectional: false, buckets: 2 * t, maxDistance: t + 1) })
+        #expect(all.count == t)
+        var g = RandomGenerator(seed: 2)
+        let b = data.batch(50, rng: &g)
+        let mse = Double(withoutGradients { model.loss(inputs: b.inputs, targets: b.targets, batch: b.batch, length: b.length).item })
+        #expect(mse <= 1e-8, "MSE \(mse)")
+        // With the default 32 buckets (log-spaced beyond lag 16) lags 901–1000 share a bucket: the same bias cannot single them out.
+        let coarse = (0..<t).map { RelativePositionBias.bucket(relativePosition: -$0, bidirectional: false, buckets: 32, maxDistance: 128) }
+        #expect(coarse[952] == coarse[944] && coarse[944] == coarse[901] && coarse[901] == coarse[999])
     }
 }
