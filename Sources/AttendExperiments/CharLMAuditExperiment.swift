@@ -161,7 +161,7 @@ struct CharLMAuditExperiment: ExperimentTask {
     func section(_ e: Experiment, records: [RunRecord], figures: inout [String: String], _ w: ReportWords) -> String {
         let floors = TrainingResults.floors(records, w, ["unigramNats": "unigram floor", "bigramNats": "bigram floor", "trigramNats": "trigram floor"])
         var md = TrainingResults.section(e, records, &figures, w, curve: "evalLoss", what: "validation loss (nats)",
-                                         extra: ("honest loss (future replaced)", "honestNats"), references: floors)
+                                         extra: ("honest loss (future replaced)", "honestNats"), references: floors, extraReferences: floors)
         md += "| \(w("variant")) | \(w("seed")) | \(w("clean loss at probed positions")) | \(w("honest loss (future replaced)")) | \(w("shift")) | \(w("kept rows, batch changed")) | \(w("shift")) | \(w("sample loss under softmax")) | \(w("s/step")) | \(w("peak memory (MB)")) |\n|---|---|---|---|---|---|---|---|---|---|\n"
         for r in records {
             func n(_ k: String) -> String { r.values[k].map(w.number) ?? "—" }

@@ -87,6 +87,7 @@ struct CopyExperiment: ExperimentTask {
     func section(_ e: Experiment, records: [RunRecord], figures: inout [String: String], _ w: ReportWords) -> String {
         TrainingResults.section(e, records, &figures, w, curve: "evalLoss", what: "copy-part loss (nats)",
                                 extra: ("copy accuracy", "copyAccuracy"),
-                                references: TrainingResults.floors(records, w, ["chanceNats": "chance (uniform over the symbols)"]))
+                                references: TrainingResults.floors(records, w, ["chanceNats": "chance (uniform over the symbols)"]),
+                                extraReferences: TrainingResults.floors(records, w, ["chanceAccuracy": "chance (uniform over the symbols)"]))
     }
 }

@@ -139,9 +139,13 @@ struct MemoryRegressionExperiment: ExperimentTask {
     }
 
     func section(_ e: Experiment, records: [RunRecord], figures: inout [String: String], _ w: ReportWords) -> String {
-        TrainingResults.section(e, records, &figures, w, curve: "evalLoss", what: "validation MSE",
-                                extra: ("relative MSE", "relativeMSE"),
-                                references: TrainingResults.floors(records, w, ["constantMSE": "best constant (variance of y)",
-                                                                                "lastTokenMSE": "best attention-free predictor (x_T only)"]))
+        // The controls in the relative-MSE chart's units: the best constant is 1 by definition.
+        let relative = records.lazy.compactMap { r in r.values["lastTokenMSE"].flatMap { l in r.values["constantMSE"].map { l / $0 } } }.first
+        return TrainingResults.section(e, records, &figures, w, curve: "evalLoss", what: "validation MSE",
+                                       extra: ("relative MSE", "relativeMSE"),
+                                       references: TrainingResults.floors(records, w, ["constantMSE": "best constant (variance of y)",
+                                                                                       "lastTokenMSE": "best attention-free predictor (x_T only)"]),
+                                       extraReferences: [SVGPlot.Reference("\(w("best constant (variance of y)")) 1", 1)]
+                                           + (relative.map { [SVGPlot.Reference("\(w("best attention-free predictor (x_T only)")) \(w.number($0))", $0)] } ?? []))
     }
 }

@@ -78,8 +78,8 @@ struct PixelsExperiment: ExperimentTask {
     func hyperparameters(_ name: String, _ w: ReportWords) -> String { DecoderOnlyFamily.hyperparameters(name, sweep, vocab: Self.vocab, length: Self.length, w) }
 
     func section(_ e: Experiment, records: [RunRecord], figures: inout [String: String], _ w: ReportWords) -> String {
-        TrainingResults.section(e, records, &figures, w, curve: "evalBitsPerDim", what: "bits/dim (evaluation images)",
-                                    extra: ("test bits/dim", "testBitsPerDim"),
-                                    references: TrainingResults.floors(records, w, ["unigramBitsPerDim": "unigram floor", "bigramBitsPerDim": "previous-pixel floor"]))
+        let floors = TrainingResults.floors(records, w, ["unigramBitsPerDim": "unigram floor", "bigramBitsPerDim": "previous-pixel floor"])
+        return TrainingResults.section(e, records, &figures, w, curve: "evalBitsPerDim", what: "bits/dim (evaluation images)",
+                                       extra: ("test bits/dim", "testBitsPerDim"), references: floors, extraReferences: floors)
     }
 }

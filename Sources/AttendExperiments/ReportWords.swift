@@ -138,6 +138,7 @@ public struct ReportWords: Sendable {
         // Translation
         "(± max(%@, the seed spread of %@) too close to call)": "(± max(%@, Streuung über Seeds von %@) zu knapp für ein Urteil)",
         "target unigram control": "Unigramm-Kontrolle (Zielseite)", "target bigram control": "Bigramm-Kontrolle (Zielseite)",
+        "copying the source": "Kopieren des Quellsatzes",
         "validation cross-entropy (nats)": "Validierungs-Kreuzentropie (nats)", "BLEU, beam": "BLEU, Beam",
         "parameters": "Parameter", "perplexity": "Perplexität", "BLEU greedy": "BLEU greedy", "BLEU beam": "BLEU Beam",
         "multi-ref. beam": "Multi-Ref., Beam", "averaged: perplexity": "gemittelt: Perplexität", "averaged: BLEU beam": "gemittelt: BLEU Beam",

@@ -10,9 +10,11 @@ enum TrainingResults {
     }
 
     /// The results table, loss curves and per-variant bars of a training experiment.
-    /// `extra` is an optional second value per run (name, values key), e.g. test bits/dim.
+    /// `extra` is an optional second value per run (name, values key), e.g. test bits/dim; the per-variant chart then
+    /// shows it, with `extraReferences` (its controls, in its own units) instead of `references` (the curve's).
     static func section(_ e: Experiment, _ rs: [RunRecord], _ figures: inout [String: String], _ w: ReportWords, curve: String, what: String,
-                        extra: (name: String, key: String)? = nil, references: [SVGPlot.Reference] = []) -> String {
+                        extra: (name: String, key: String)? = nil, references: [SVGPlot.Reference] = [],
+                        extraReferences: [SVGPlot.Reference] = []) -> String {
         var md = "| \(w("variant")) | \(w("seed")) | \(w("final eval loss (nats)")) |\(extra.map { " \(w($0.name)) |" } ?? "") \(w("train tokens/s")) |\n|---|---|---|\(extra == nil ? "" : "---|")---|\n"
         var curves: [String: [(Double, Double)]] = [:]
         let seeds = Set(rs.compactMap { $0.parameters["seed"] })
@@ -32,7 +34,7 @@ enum TrainingResults {
         let barName = "\(e.name)-final.svg"
         figures[barName] = SVGPlot.dots(labels.map { l in (l, interval(l) { $0.values[key] }) },
                                         title: "\(e.name): \(extra?.name ?? "final evaluation loss") by variant (mean, range over seeds)",
-                                        xLabel: extra?.name ?? "nats", references: references)
+                                        xLabel: extra?.name ?? "nats", references: extra == nil ? references : extraReferences)
         let speedName = "\(e.name)-speed.svg"
         figures[speedName] = SVGPlot.dots(labels.map { l in (l, interval(l) { $0.timings["tokensPerSecond"] }) },
                                           title: "\(e.name): training throughput", xLabel: "tokens/s")

@@ -317,7 +317,8 @@ struct TranslationExperiment: ExperimentTask {
     func section(_ e: Experiment, records: [RunRecord], figures: inout [String: String], _ w: ReportWords) -> String {
         let floors = TrainingResults.floors(records, w, ["unigramNats": "target unigram control", "bigramNats": "target bigram control"])
         var md = TrainingResults.section(e, records, &figures, w, curve: "evalLoss", what: "validation cross-entropy (nats)",
-                                         extra: ("BLEU, beam", "bleuBeam"), references: floors)
+                                         extra: ("BLEU, beam", "bleuBeam"), references: floors,
+                                         extraReferences: TrainingResults.floors(records, w, ["copySourceBleu": "copying the source"]))
         md += "| \(w("variant")) | \(w("seed")) | \(w("parameters")) | \(w("perplexity")) | \(w("BLEU greedy")) | \(w("BLEU beam")) | \(w("multi-ref. beam")) | \(w("averaged: perplexity")) | \(w("averaged: BLEU beam")) | \(w("paper: perplexity / BLEU")) |\n|---|---|---|---|---|---|---|---|---|---|\n"
         for r in records {
             func n(_ k: String) -> String { r.values[k].map(w.number) ?? "—" }
