@@ -89,11 +89,13 @@ struct MemoryRegressionExperiment: ExperimentTask {
                 + Self.stepFLOPs(m, length: data.length, batch: validationSequences, timed: timed) / 3 * evaluations
         }
         // Fixed costs per step (drawing B·T signs and targets, the tape, AdamW, one metrics line) dominate small models;
-        // a full layer (L ≥ 2) costs about 3 µs per token on this machine's 2 cores (measured at T = 32, D = 32, H = 2).
-        let perStep = 4e-4 + 1.5e-8 * Double(t.batchSize * data.length) + 3e-6 * Double((m.numLayers - 1) * t.batchSize * data.length)
+        // a full layer (L ≥ 2) costs about 0.75 µs per token on two cores. Calibrated on the full expressive-power runs
+        // (AMD EPYC Zen 4, 2 threads): a 1-layer DP-free cell at T = 1000, batch 100 takes ~0.45 ms per step plus its
+        // attention at ~12 % of the FMA peak (DP: ~5 %); 2- and 3-layer cells at T = 32 take 2.8 and 4.3 ms per step.
+        let perStep = 1.5e-4 + 3e-9 * Double(t.batchSize * data.length) + 0.75e-6 * Double((m.numLayers - 1) * t.batchSize * data.length)
         let scores = Double(t.batchSize * data.length * max(m.numHeads, 1))
         let bytes = 4 * scores * (m.dotProduct ? 8 : 1) + 4 * Double(t.batchSize * data.length) * 4 * Double(m.modelDim) * Double(m.numLayers - 1)
-        var e = estimator.forecast(flops: flops(timed: true), efficiency: m.dotProduct ? 0.02 : 0.05, bytes: bytes, overhead: 0.5 + steps * perStep)
+        var e = estimator.forecast(flops: flops(timed: true), efficiency: m.dotProduct ? 0.05 : 0.12, bytes: bytes, overhead: 0.5 + steps * perStep)
         e.flops = flops(timed: false)
         return e
     }
