@@ -121,7 +121,8 @@ struct MemoryRegressionExperiment: ExperimentTask {
         guard let (m, _) = try? configs([:]) else { return "— | — | — | — | —" }
         var rng = RandomGenerator(seed: 0)
         let parameters = (try? RegressionTransformer(m, rng: &rng))?.parameterCount ?? 0
-        let attention = m.numHeads == 0 ? w("none") : "\(m.dotProduct ? "DP" : "DP-free"), \(m.positionBias.rawValue)"
+        let buckets = m.positionBias == .t5 ? " " + w.f("(%@ buckets, exact below lag %@)", "\(m.resolvedBuckets.buckets)", "\(m.resolvedBuckets.buckets / 2)") : ""
+        let attention = m.numHeads == 0 ? w("none") : "\(m.dotProduct ? "DP" : "DP-free"), \(m.positionBias.rawValue)\(buckets)"
         return "\(attention) | \(m.numLayers) | \(m.numHeads) | \(m.modelDim) | \(w.number(Double(parameters)))"
             + (sweep.grid.isEmpty && sweep.variants.isEmpty ? "" : " " + w("(base; variants in 3.3)"))
     }
