@@ -135,11 +135,15 @@ public struct Report {
         return (md, figures)
     }
 
-    /// Our number for a claim: its first check's value (with the seed range) against the threshold.
+    /// Our number for a claim: the value (with the seed range) against the threshold of the check that decides its
+    /// verdict — the first precondition or check that did not pass, else its first check.
     func ours(_ claim: Claim) -> String {
-        guard let check = claim.checks.first else { return "—" }
-        let (v, o) = check.evaluate(records)
-        return "\(v.map(w.number) ?? t("missing"))\(spread(check.metric)) \(check.thresholdText(w)) (\(t(o.rawValue)))"
+        guard let first = claim.checks.first else { return "—" }
+        let all = claim.requires.map { (check: $0, precondition: true) } + claim.checks.map { (check: $0, precondition: false) }
+        let decisive = all.first { $0.check.evaluate(records).outcome != .pass } ?? (first, false)
+        let (v, o) = decisive.check.evaluate(records)
+        return (decisive.precondition ? t("precondition") + ": " : "")
+            + "\(v.map(w.number) ?? t("missing"))\(spread(decisive.check.metric)) \(decisive.check.thresholdText(w)) (\(t(o.rawValue)))"
     }
 
     /// Writes the report (`fileName`) and the figures into `folder` (the German report's figures, whose
