@@ -130,6 +130,7 @@ public struct ReportWords: Sendable {
         "— (attention only, batch %@)": "— (nur Attention, Batch %@)", "head dim %@": "Kopfbreite %@",
         "validation MSE": "Validierungs-MSE", "relative MSE": "relativer MSE", "none": "keine",
         "best constant (variance of y)": "beste Konstante (Varianz von y)",
+        "%@ (mean of %@ seeds)": "%@ (Mittel über %@ Seeds)",
         "(%@ buckets, exact below lag %@)": "(%@ Buckets, exakt unter Abstand %@)",
         "best attention-free predictor (x_T only)": "bester Prädiktor ohne Attention (nur x_T)",
         "target `%@` over i.i.d. ±1 sequences of length %@, read at t = %@ (memory positions %@, 1-based); fresh batches every step, %@ fixed validation sequences.":

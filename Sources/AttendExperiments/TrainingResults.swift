@@ -2,6 +2,9 @@ import Foundation
 
 /// The results part of a training experiment's report section, shared by the training tasks.
 enum TrainingResults {
+    /// Above this many seed curves a loss chart draws one mean curve per variant instead.
+    static let maxSeries = 12
+
     /// Reference lines for the data's controls stored with the runs (value key → label), from the first run that has each.
     static func floors(_ records: [RunRecord], _ w: ReportWords, _ keys: [String: String]) -> [SVGPlot.Reference] {
         keys.keys.sorted().compactMap { key in
@@ -24,6 +27,17 @@ enum TrainingResults {
             if !labels.contains(label) { labels.append(label) }
             md += "| \(label) | \(s) | \(w.number(r.values["finalEvalLoss"] ?? .nan)) |\(extra.map { " \(w.number(r.values[$0.key] ?? .nan)) |" } ?? "") \(w.number(r.timings["tokensPerSecond"] ?? .nan)) |\n"
             curves[seeds.count > 1 ? "\(label) seed \(s)" : label] = (r.curves[curve] ?? []).map { ($0[0], $0[1]) }
+        }
+        // Many variants × seeds make an unreadable tangle: then one line per variant, the mean over its seeds at each
+        // step (the per-variant chart below keeps every seed's final value and the spread).
+        if seeds.count > 1 && curves.count > Self.maxSeries {
+            curves = [:]
+            for label in labels {
+                let runs = rs.filter { Sweep.label($0.parameters) == label }
+                var sums: [Double: (sum: Double, count: Int)] = [:]
+                for r in runs { for point in r.curves[curve] ?? [] { sums[point[0], default: (0, 0)].sum += point[1]; sums[point[0], default: (0, 0)].count += 1 } }
+                curves[w.f("%@ (mean of %@ seeds)", label, "\(runs.count)")] = sums.keys.sorted().map { ($0, sums[$0]!.sum / Double(sums[$0]!.count)) }
+            }
         }
         let curveName = "\(e.name)-loss.svg"
         figures[curveName] = SVGPlot.lines(curves, title: "\(e.name): \(what) during training", xLabel: "step", yLabel: what, logX: false, references: references)

@@ -171,3 +171,25 @@ struct FigureTests {
         #expect(d[0] == d[1] && d[2] == d[3] && Set([d[0], d[2], d[4], d[5]]).count == 4)
     }
 }
+
+@Suite("Loss charts with many seed curves")
+struct MeanCurveTests {
+    @Test("above 12 seed curves a loss chart draws one mean curve per variant; the per-seed chart stays below that")
+    func meanCurves() throws {
+        let study = try ResultsStore(folder: TinyRun.folder).loadStudy()
+        func records(seeds: Int) -> [RunRecord] {
+            ["softmax", "linear"].flatMap { kind in
+                (1...seeds).map { s -> RunRecord in
+                    var r = record("copy", ["kind": kind, "seed": "\(s)"], values: ["finalEvalLoss": 1, "copyAccuracy": 0.5, "chanceAccuracy": 0.1])
+                    r.curves["evalLoss"] = [[0, Double(10 * s)], [100, Double(s) * (kind == "softmax" ? 1 : 2)]]
+                    return r
+                }
+            }
+        }
+        let many = try #require(Report(study: study, records: records(seeds: 7)).render().figures["copy-loss.svg"])
+        #expect(many.contains("softmax (mean of 7 seeds)") && many.contains("linear (mean of 7 seeds)"))
+        #expect(!many.contains("softmax seed 1"))
+        let few = try #require(Report(study: study, records: records(seeds: 3)).render().figures["copy-loss.svg"])
+        #expect(few.contains("softmax seed 1") && !few.contains("mean of"))
+    }
+}
