@@ -229,7 +229,19 @@ public enum SVGPlot {
         let xTicks = ticks(lx ? pow(10, x0) : x0, lx ? pow(10, x1) : x1, log: lx, target: 6)
         let yTicks = ticks(ly ? pow(10, y0) : y0, ly ? pow(10, y1) : y1, log: ly, target: 5)
         let colors = colors(names, dashed: dashed)
-        let legendWidth = names.isEmpty ? 0 : 26 + (names.map { textWidth($0) }.max() ?? 0) + 16
+        // A series that coincides with an earlier one (same x values, every y within 1 %) is drawn on top of it; its
+        // legend entry says so ("b (≈ a)"), since the earlier line then shows only as a border.
+        let sortedSeries = names.map { series[$0]!.sorted { $0.0 < $1.0 } }
+        func coincide(_ a: [(Double, Double)], _ b: [(Double, Double)]) -> Bool {
+            a.count == b.count && a.count > 1 && zip(a, b).allSatisfy { p, q in
+                p.0 == q.0 && abs(p.1 - q.1) <= 0.01 * max(abs(p.1), abs(q.1))
+            }
+        }
+        let legendNames = names.enumerated().map { i, name -> String in
+            guard !dashed.contains(name), let j = (0..<i).first(where: { !dashed.contains(names[$0]) && coincide(sortedSeries[$0], sortedSeries[i]) }) else { return name }
+            return "\(name) (≈ \(names[j]))"
+        }
+        let legendWidth = names.isEmpty ? 0 : 26 + (legendNames.map { textWidth($0) }.max() ?? 0) + 16
         let left = 30 + (yTicks.map { textWidth(format($0)) }.max() ?? 20) + 10
         var width = width, height = height
         if width - left - legendWidth < 360 { width = left + legendWidth + 360 }
@@ -267,7 +279,7 @@ public enum SVGPlot {
             }
             if !dash { for p in pts { svg += marker(i, px(p.0), py(p.1), colors[i]) } }
         }
-        svg += legend(names, colors, x: right + 16, top: top + 6, dashed: dashed)
+        svg += legend(legendNames, colors, x: right + 16, top: top + 6, dashed: Set(names.indices.filter { dashed.contains(names[$0]) }.map { legendNames[$0] }))
         return svg + "</svg>\n"
     }
 

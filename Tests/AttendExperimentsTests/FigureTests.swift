@@ -193,3 +193,15 @@ struct MeanCurveTests {
         #expect(few.contains("softmax seed 1") && !few.contains("mean of"))
     }
 }
+
+@Suite("Coinciding lines")
+struct CoincidingLineTests {
+    @Test("a series drawn on top of an identical earlier one says so in the legend; a 2 % difference does not")
+    func coinciding() {
+        let a = [(1.0, 10.0), (2.0, 20.0), (4.0, 40.0)]
+        let same = a.map { ($0.0, $0.1 * 1.005) }, apart = a.map { ($0.0, $0.1 * 1.02) }
+        let svg = SVGPlot.lines(["linear": a, "linear-relu": same, "softmax": apart], title: "t", xLabel: "x", yLabel: "y")
+        #expect(svg.contains(">linear-relu (≈ linear)<"))
+        #expect(svg.contains(">softmax<") && !svg.contains("softmax (≈"))
+    }
+}
