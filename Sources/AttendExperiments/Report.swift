@@ -136,11 +136,13 @@ public struct Report {
     }
 
     /// Our number for a claim: the value (with the seed range) against the threshold of the check that decides its
-    /// verdict — the first precondition or check that did not pass, else its first check.
+    /// verdict, in `Verdict.decide`'s order — an unmet precondition, a missing check, a failed check, a close one —
+    /// else its first check.
     func ours(_ claim: Claim) -> String {
         guard let first = claim.checks.first else { return "—" }
-        let all = claim.requires.map { (check: $0, precondition: true) } + claim.checks.map { (check: $0, precondition: false) }
-        let decisive = all.first { $0.check.evaluate(records).outcome != .pass } ?? (first, false)
+        let pre = claim.requires.first { $0.evaluate(records).outcome != .pass }.map { (check: $0, precondition: true) }
+        let byOutcome = { (o: Check.Outcome) in claim.checks.first { $0.evaluate(records).outcome == o }.map { (check: $0, precondition: false) } }
+        let decisive = pre ?? byOutcome(.missing) ?? byOutcome(.fail) ?? byOutcome(.close) ?? (first, false)
         let (v, o) = decisive.check.evaluate(records)
         return (decisive.precondition ? t("precondition") + ": " : "")
             + "\(v.map(w.number) ?? t("missing"))\(spread(decisive.check.metric)) \(decisive.check.thresholdText(w)) (\(t(o.rawValue)))"
@@ -203,7 +205,7 @@ public struct Report {
                 md += "| \(prefix)\(cell(check.metric.label)) | \(v.map(w.number) ?? t("missing"))\(spread(check.metric)) | \(check.thresholdText(w)) | \(t(o.rawValue)) |\n"
             }
         }
-        md += "\n" + t("Verdict rule: a missing number, a failed precondition, a value within the margin or seeds on both sides of a threshold ⇒ inconclusive; otherwise any failed check ⇒ not supported; all passed ⇒ supported.") + "\n\n"
+        md += "\n" + t("Verdict rule: a missing number or an unmet precondition ⇒ inconclusive; otherwise any failed check ⇒ not supported; otherwise a value within the margin or seeds on both sides of a threshold ⇒ inconclusive; all passed ⇒ supported.") + "\n\n"
         var names: [String] = []
         for check in claim.requires + claim.checks {
             for s in check.metric.selectors where !names.contains(s.experiment) { names.append(s.experiment) }

@@ -63,8 +63,8 @@ public struct ReportWords: Sendable {
         // Claims table and checks
         "Paper": "Artikel", "Ours": "Unsere Messung", "Verdict": "Urteil",
         "check": "Prüfung", "value": "Wert", "threshold": "Schwelle", "outcome": "Ergebnis", "precondition": "Vorbedingung",
-        "Verdict rule: a missing number, a failed precondition, a value within the margin or seeds on both sides of a threshold ⇒ inconclusive; otherwise any failed check ⇒ not supported; all passed ⇒ supported.":
-            "Entscheidungsregel: eine fehlende Zahl, eine nicht erfüllte Vorbedingung, ein Wert innerhalb der Toleranz oder Seeds auf beiden Seiten einer Schwelle ⇒ nicht entscheidbar; sonst ⇒ nicht gestützt, sobald eine Prüfung scheitert; alle erfüllt ⇒ gestützt.",
+        "Verdict rule: a missing number or an unmet precondition ⇒ inconclusive; otherwise any failed check ⇒ not supported; otherwise a value within the margin or seeds on both sides of a threshold ⇒ inconclusive; all passed ⇒ supported.":
+            "Entscheidungsregel: eine fehlende Zahl oder eine nicht erfüllte Vorbedingung ⇒ nicht entscheidbar; sonst ⇒ nicht gestützt, sobald eine Prüfung scheitert; sonst ein Wert innerhalb der Toleranz oder Seeds auf beiden Seiten einer Schwelle ⇒ nicht entscheidbar; alle erfüllt ⇒ gestützt.",
         "(%@ seeds: %@ – %@)": "(%@ Seeds: %@ – %@)",
         "(± %@ too close to call)": "(± %@ zu knapp für ein Urteil)",
         "(additional)": "(zusätzlich)",

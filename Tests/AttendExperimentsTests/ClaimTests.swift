@@ -159,3 +159,20 @@ struct SpreadCheckTests {
         #expect(throws: DecodingError.self) { _ = try claim(bad) }
     }
 }
+
+@Suite("The overview's number per claim")
+struct DecisiveCheckTests {
+    @Test("the overview shows the check that decides the verdict — a failed check before a close one — and the rule says that order")
+    func decisiveCheck() throws {
+        var study = try ResultsStore(folder: TinyRun.folder).loadStudy()
+        study.claims = [try claim(#"{"id": "9", "title": "t", "statement": "s", "paper": "p", "checks": [{"metric": {"type": "value", "a": {"experiment": "copy", "measure": "m1"}}, "atMost": 1.0, "margin": 0.1}, {"metric": {"type": "value", "a": {"experiment": "copy", "measure": "m2"}}, "atMost": 1.0}]}"#)]
+        let r = record("copy", ["kind": "softmax", "seed": "1"], values: ["m1": 1.05, "m2": 7])
+        #expect(Verdict.decide(study.claims[0], records: [r]) == .notSupported)
+        let md = Report(study: study, records: [r]).render().markdown
+        #expect(md.contains("- **Claim 9** (t): 7 ≤ 1 (fail) → **not supported**"), "\(md.split(separator: "\n").filter { $0.contains("Claim 9") })")
+        #expect(md.contains("otherwise any failed check ⇒ not supported; otherwise a value within the margin"))
+        // No failed check: the close one is shown and the verdict is inconclusive.
+        let close = record("copy", ["kind": "softmax", "seed": "1"], values: ["m1": 1.05, "m2": 1])
+        #expect(Report(study: study, records: [close]).render().markdown.contains("- **Claim 9** (t): 1.05 ≤ 1 (± 0.1 too close to call) (close) → **inconclusive**"))
+    }
+}
