@@ -178,14 +178,17 @@ public struct Metric: Codable, Equatable, Sendable {
         return logLogFit(use).map { ($0.slope, $0.intercept, use.map(\.0).min()!) }
     }
 
-    /// Human-readable description of the metric.
-    public var label: String {
+    /// Human-readable description of the metric (English).
+    public var label: String { label(ReportWords(language: .en)) }
+
+    /// Human-readable description of the metric in `w`'s language.
+    public func label(_ w: ReportWords) -> String {
         switch type {
         case .value: return a.label
         case .ratio: return "\(a.label) ÷ \(b!.label)"
         case .difference: return "\(a.label) − \(b!.label)"
-        case .slope: return "log-log slope of \(a.label) vs \(x ?? "?") (upper half of the \(x ?? "?") range)"
-        case .gap: return "share of the gap from control \(c!.label) to \(b!.label) closed by \(a.label)"
+        case .slope: return w.f("log-log slope of %@ vs %@ (upper half of the %@ range)", a.label, x ?? "?", x ?? "?")
+        case .gap: return w.f("share of the gap from control %@ to %@ closed by %@", c!.label, b!.label, a.label)
         }
     }
 }

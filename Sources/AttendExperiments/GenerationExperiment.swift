@@ -174,7 +174,7 @@ struct GenerationExperiment: ExperimentTask {
             }
             let name = "\(e.name)-per-token-\(n).svg"
             figures[name] = SVGPlot.lines(series, title: "Cost of each generated token, \(n) tokens, batch \(batches[0])", xLabel: "position", yLabel: "ms per step", logY: true)
-            md += "\n![per-token cost](\(name))"
+            md += "\n![\(w("per-token cost"))](\(name))"
         }
         var categories: [String] = []
         for n in tokens { for b in batches { categories.append("\(n) tok, b\(b)") } }
@@ -185,7 +185,7 @@ struct GenerationExperiment: ExperimentTask {
         }
         let barName = "\(e.name)-throughput.svg"
         figures[barName] = SVGPlot.bars(categories: categories, series: bars, title: "Generated sequences per second", yLabel: "sequences/s", logY: true)
-        md += "\n![throughput](\(barName))\n\n"
+        md += "\n![\(w("throughput"))](\(barName))\n\n"
         return md
     }
 }

@@ -202,7 +202,7 @@ public struct Report {
         for (prefix, checks) in [(t("precondition") + ": ", claim.requires), ("", claim.checks)] {
             for check in checks {
                 let (v, o) = check.evaluate(records)
-                md += "| \(prefix)\(cell(check.metric.label)) | \(v.map(w.number) ?? t("missing"))\(spread(check.metric)) | \(check.thresholdText(w)) | \(t(o.rawValue)) |\n"
+                md += "| \(prefix)\(cell(check.metric.label(w))) | \(v.map(w.number) ?? t("missing"))\(spread(check.metric)) | \(check.thresholdText(w)) | \(t(o.rawValue)) |\n"
             }
         }
         md += "\n" + t("Verdict rule: a missing number or an unmet precondition ⇒ inconclusive; otherwise any failed check ⇒ not supported; otherwise a value within the margin or seeds on both sides of a threshold ⇒ inconclusive; all passed ⇒ supported.") + "\n\n"

@@ -66,6 +66,10 @@ public struct ReportWords: Sendable {
         "Verdict rule: a missing number or an unmet precondition ⇒ inconclusive; otherwise any failed check ⇒ not supported; otherwise a value within the margin or seeds on both sides of a threshold ⇒ inconclusive; all passed ⇒ supported.":
             "Entscheidungsregel: eine fehlende Zahl oder eine nicht erfüllte Vorbedingung ⇒ nicht entscheidbar; sonst ⇒ nicht gestützt, sobald eine Prüfung scheitert; sonst ein Wert innerhalb der Toleranz oder Seeds auf beiden Seiten einer Schwelle ⇒ nicht entscheidbar; alle erfüllt ⇒ gestützt.",
         "(%@ seeds: %@ – %@)": "(%@ Seeds: %@ – %@)",
+        "time": "Zeit", "memory": "Speicher", "per-token cost": "Kosten pro Token", "throughput": "Durchsatz",
+        "loss curves": "Verlustkurven", "final": "Endwerte", "speed": "Geschwindigkeit", "BLEU against time": "BLEU über der Zeit",
+        "log-log slope of %@ vs %@ (upper half of the %@ range)": "Steigung im Log-log-Diagramm von %@ über %@ (obere Hälfte des Bereichs von %@)",
+        "share of the gap from control %@ to %@ closed by %@": "Anteil der Lücke von der Kontrolle %@ bis %@, den %@ schließt",
         "(± %@ too close to call)": "(± %@ zu knapp für ein Urteil)",
         "(additional)": "(zusätzlich)",
         "No stored runs.": "Keine gespeicherten Läufe.",

@@ -55,7 +55,7 @@ enum TrainingResults {
         if !references.isEmpty {
             md += "\n" + w.f("Controls computed from the data (models that use no context, or only the previous token): %@.", references.map(\.label).joined(separator: ", ")) + "\n"
         }
-        md += "\n![loss curves](\(curveName))\n![final](\(barName))\n![speed](\(speedName))\n\n"
+        md += "\n![\(w("loss curves"))](\(curveName))\n![\(w("final"))](\(barName))\n![\(w("speed"))](\(speedName))\n\n"
         return md
     }
 

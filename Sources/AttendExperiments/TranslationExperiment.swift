@@ -345,7 +345,7 @@ struct TranslationExperiment: ExperimentTask {
             let name = "\(e.name)-bleu-time.svg"
             figures[name] = SVGPlot.lines(byTime, title: "\(e.name): validation BLEU (greedy) against training time", xLabel: "minutes",
                                           yLabel: "BLEU", logX: false)
-            md += "\n![BLEU against time](\(name))\n"
+            md += "\n![\(w("BLEU against time"))](\(name))\n"
         }
         return md + "\n"
     }
