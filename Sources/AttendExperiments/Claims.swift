@@ -263,12 +263,25 @@ public enum Verdict: String, Codable, Sendable {
     /// Decides a claim: a missing number, a failed precondition or a value too close to its threshold ⇒
     /// inconclusive; otherwise any failed check ⇒ not supported; all passed ⇒ supported.
     public static func decide(_ claim: Claim, records: [RunRecord]) -> Verdict {
-        let pre = claim.requires.map { $0.evaluate(records).outcome }
-        if pre.contains(where: { $0 != .pass }) { return .inconclusive }
-        let outcomes = claim.checks.map { $0.evaluate(records).outcome }
-        if outcomes.contains(.missing) { return .inconclusive }
-        if outcomes.contains(.fail) { return .notSupported }
-        if outcomes.contains(.close) { return .inconclusive }
-        return .supported
+        guard let d = decisive(claim, records: records) else { return .supported }
+        if d.precondition { return .inconclusive }
+        switch d.outcome {
+        case .missing, .close: return .inconclusive
+        case .fail: return .notSupported
+        case .pass: return .supported
+        }
+    }
+
+    /// The check that decides a claim's verdict, in the order `decide` applies them: the first precondition that did
+    /// not pass, else the first missing check, else the first failed one, else the first close one; nil when all passed.
+    public static func decisive(_ claim: Claim, records: [RunRecord]) -> (check: Check, precondition: Bool, outcome: Check.Outcome)? {
+        if let pre = claim.requires.lazy.map({ ($0, $0.evaluate(records).outcome) }).first(where: { $0.1 != .pass }) {
+            return (pre.0, true, pre.1)
+        }
+        let outcomes = claim.checks.map { ($0, $0.evaluate(records).outcome) }
+        for wanted in [Check.Outcome.missing, .fail, .close] {
+            if let c = outcomes.first(where: { $0.1 == wanted }) { return (c.0, false, c.1) }
+        }
+        return nil
     }
 }

@@ -136,13 +136,10 @@ public struct Report {
     }
 
     /// Our number for a claim: the value (with the seed range) against the threshold of the check that decides its
-    /// verdict, in `Verdict.decide`'s order — an unmet precondition, a missing check, a failed check, a close one —
-    /// else its first check.
+    /// verdict (`Verdict.decisive`), else of its first check.
     func ours(_ claim: Claim) -> String {
         guard let first = claim.checks.first else { return "—" }
-        let pre = claim.requires.first { $0.evaluate(records).outcome != .pass }.map { (check: $0, precondition: true) }
-        let byOutcome = { (o: Check.Outcome) in claim.checks.first { $0.evaluate(records).outcome == o }.map { (check: $0, precondition: false) } }
-        let decisive = pre ?? byOutcome(.missing) ?? byOutcome(.fail) ?? byOutcome(.close) ?? (first, false)
+        let decisive = Verdict.decisive(claim, records: records).map { (check: $0.check, precondition: $0.precondition) } ?? (check: first, precondition: false)
         let (v, o) = decisive.check.evaluate(records)
         return (decisive.precondition ? t("precondition") + ": " : "")
             + "\(v.map(w.number) ?? t("missing"))\(spread(decisive.check.metric)) \(decisive.check.thresholdText(w)) (\(t(o.rawValue)))"
