@@ -279,7 +279,7 @@ public enum SVGPlot {
             }
             if !dash { for p in pts { svg += marker(i, px(p.0), py(p.1), colors[i]) } }
         }
-        svg += legend(legendNames, colors, x: right + 16, top: top + 6, dashed: Set(names.indices.filter { dashed.contains(names[$0]) }.map { legendNames[$0] }))
+        svg += legend(legendNames, colors, x: right + 16, top: top + 6, dashed: dashed)  // dashed series keep their names
         return svg + "</svg>\n"
     }
 

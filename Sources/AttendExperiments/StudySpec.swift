@@ -58,13 +58,7 @@ public struct Study: Codable, Equatable, Sendable {
         var study = Study(name: header.name, title: header.title, paper: header.paper, claims: header.claims,
                           text: header.text, scale: scale, experiments: plan.experiments)
         study.textDe = header.textDe.isEmpty ? nil : header.textDe
-        do { try study.checkReferences() } catch let e as SpecError {
-            // A claim naming a missing experiment is reported at the claim (study.json) and names the scale file too,
-            // since either may be the one to fix; a duplicate experiment name is the scale file's.
-            let claimError = e.field.hasPrefix("claims")
-            throw SpecError(file: claimError ? studyFile.path : scaleFile.path, field: e.field,
-                            message: claimError ? e.message.replacingOccurrences(of: "of this scale", with: "of \(scaleFile.path)") : e.message)
-        }
+        try study.checkReferences(studyFile: studyFile.path, scaleFile: scaleFile.path)
         return study
     }
 
@@ -89,17 +83,19 @@ public struct Study: Codable, Equatable, Sendable {
         do { return try JSONDecoder().decode(ScaleFile.self, from: Data(json.utf8)).experiments } catch { throw SpecError.from(error, file: file) }
     }
 
-    /// Every claim's metrics must name experiments of this scale; names must be unique.
-    func checkReferences() throws {
+    /// Every claim's metrics must name experiments of this scale; names must be unique. A duplicate name is the
+    /// scale file's error; a claim naming a missing experiment is reported at the claim (`studyFile`) and names the
+    /// scale file too, since either may be the one to fix.
+    func checkReferences(studyFile: String, scaleFile: String) throws {
         let names = experiments.map(\.name)
         for (i, name) in names.enumerated() where names.firstIndex(of: name) != i {
-            throw SpecError(file: "", field: "experiments[\(i)].name", message: "'\(name)' is used twice; experiment names must be unique")
+            throw SpecError(file: scaleFile, field: "experiments[\(i)].name", message: "'\(name)' is used twice; experiment names must be unique")
         }
         for (c, claim) in claims.enumerated() {
             for (k, check) in (claim.checks + claim.requires).enumerated() {
                 for selector in check.metric.selectors where !names.contains(selector.experiment) {
-                    throw SpecError(file: "", field: "claims[\(c)] check \(k): experiment",
-                                    message: "'\(selector.experiment)' is not an experiment of this scale; experiments: \(names.joined(separator: ", "))")
+                    throw SpecError(file: studyFile, field: "claims[\(c)] check \(k): experiment",
+                                    message: "'\(selector.experiment)' is not an experiment of \(scaleFile); experiments: \(names.joined(separator: ", "))")
                 }
             }
         }
