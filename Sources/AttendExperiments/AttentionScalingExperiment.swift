@@ -114,8 +114,8 @@ struct AttentionScalingExperiment: ExperimentTask {
             }
         }
         let timeName = "\(e.name)-time.svg", memoryName = "\(e.name)-memory.svg"
-        figures[timeName] = SVGPlot.lines(time, title: "Forward+backward time (B \(batch), H \(heads), D \(headDim))", xLabel: "sequence length T", yLabel: "ms", logX: true, logY: true, dashed: dashed)
-        figures[memoryName] = SVGPlot.lines(memory, title: "Peak tensor memory, forward+backward", xLabel: "sequence length T", yLabel: "MB", logX: true, logY: true)
+        figures[timeName] = SVGPlot.lines(time, title: w.f("Forward+backward time (B %@, H %@, D %@)", "\(batch)", "\(heads)", "\(headDim)"), xLabel: w("sequence length T"), yLabel: "ms", logX: true, logY: true, dashed: dashed)
+        figures[memoryName] = SVGPlot.lines(memory, title: w("Peak tensor memory, forward+backward"), xLabel: w("sequence length T"), yLabel: "MB", logX: true, logY: true)
         md += "\n![\(w("time"))](\(timeName))\n![\(w("memory"))](\(memoryName))\n\n"
         return md
     }

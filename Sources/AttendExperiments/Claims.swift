@@ -24,13 +24,15 @@ public struct Claim: Codable, Equatable, Sendable {
     public var paperDe: String?
     /// Where the paper says it (section, table or figure), printed with the quote.
     public var source: String?
+    /// `source` in German (`Tabelle 3`, `Abb. 2`), used by `source(_:)` for `.de`; nil means the English `source` is used.
+    public var sourceDe: String?
 
     public init(from decoder: Decoder) throws {
         let c = try StrictContainer(decoder, allowed: ["id", "title", "statement", "paper", "checks", "requires", "additional",
-                                                       "titleDe", "statementDe", "paperDe", "source"])
+                                                       "titleDe", "statementDe", "paperDe", "source", "sourceDe"])
         id = try c("id"); title = try c("title"); statement = try c("statement"); paper = try c("paper")
         titleDe = try c.optional("titleDe"); statementDe = try c.optional("statementDe"); paperDe = try c.optional("paperDe")
-        source = try c.optional("source")
+        source = try c.optional("source"); sourceDe = try c.optional("sourceDe")
         checks = try c("checks")
         if checks.isEmpty { throw c.invalid("checks", "must list at least one check") }
         requires = try c.optional("requires") ?? []
@@ -45,6 +47,8 @@ extension Claim {
     public func statement(_ language: Report.Language) -> String { language == .de ? (statementDe ?? statement) : statement }
     /// What the paper reports, in `language`.
     public func paper(_ language: Report.Language) -> String { language == .de ? (paperDe ?? paper) : paper }
+    /// Where the paper says it, in `language`.
+    public func source(_ language: Report.Language) -> String? { language == .de ? (sourceDe ?? source) : source }
 }
 
 /// Picks stored runs: those of `experiment` whose parameters equal every entry of `where`, and one measure of them.

@@ -173,7 +173,7 @@ struct GenerationExperiment: ExperimentTask {
                 series[label(r)] = (r.timingCurves["msPerToken"] ?? []).map { ($0[0], $0[1]) }
             }
             let name = "\(e.name)-per-token-\(n).svg"
-            figures[name] = SVGPlot.lines(series, title: "Cost of each generated token, \(n) tokens, batch \(batches[0])", xLabel: "position", yLabel: "ms per step", logY: true)
+            figures[name] = SVGPlot.lines(series, title: w.f("Cost of each generated token, %@ tokens, batch %@", "\(n)", "\(batches[0])"), xLabel: w("position"), yLabel: w("ms per step"), logY: true)
             md += "\n![\(w("per-token cost"))](\(name))"
         }
         var categories: [String] = []
@@ -184,7 +184,7 @@ struct GenerationExperiment: ExperimentTask {
                 rs.first { label($0) == v && $0.parameters["tokens"] == "\(n)" && $0.parameters["batch"] == "\(b)" }?.timings["sequencesPerSecond"] } })
         }
         let barName = "\(e.name)-throughput.svg"
-        figures[barName] = SVGPlot.bars(categories: categories, series: bars, title: "Generated sequences per second", yLabel: "sequences/s", logY: true)
+        figures[barName] = SVGPlot.bars(categories: categories, series: bars, title: w("Generated sequences per second"), yLabel: w("sequences/s"), logY: true)
         md += "\n![\(w("throughput"))](\(barName))\n\n"
         return md
     }

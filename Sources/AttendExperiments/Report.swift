@@ -76,7 +76,7 @@ public struct Report {
         md += "## 2. \(t("Scope of the replication"))\n\n" + prose("scope")
         md += "| # | \(t("Claim")) | \(t("Paper")) | \(t("Ours")) | \(t("Verdict")) |\n|---|---|---|---|---|\n"
         for (claim, verdict) in zip(study.claims, verdicts) {
-            md += "| \(claim.id) | \(cell(claim.title(language)))\(claim.additional ? " *\(t("(additional)"))*" : "") | \(cell(claim.paper(language)))\(claim.source.map { " (\($0))" } ?? "") | \(cell(ours(claim))) | **\(t(verdict.rawValue))** |\n"
+            md += "| \(claim.id) | \(cell(claim.title(language)))\(claim.additional ? " *\(t("(additional)"))*" : "") | \(cell(claim.paper(language)))\(claim.source(language).map { " (\($0))" } ?? "") | \(cell(ours(claim))) | **\(t(verdict.rawValue))** |\n"
         }
         md += "\n"
 
@@ -194,7 +194,7 @@ public struct Report {
     func claimSection(_ claim: Claim, _ verdict: Verdict, number: String, heading: String = "###",
                       shown: inout Set<String>, figures: inout [String: String]) -> String {
         var md = "\(heading) \(number) \(t("Claim")) \(claim.id): \(claim.title(language)) — **\(t(verdict.rawValue))**\n\n"
-        md += "\(claim.statement(language))\n\n> \(t("Paper"))\(claim.source.map { " (\($0))" } ?? ""): \(claim.paper(language))\n\n"
+        md += "\(claim.statement(language))\n\n> \(t("Paper"))\(claim.source(language).map { " (\($0))" } ?? ""): \(claim.paper(language))\n\n"
         md += "| \(t("check")) | \(t("value")) | \(t("threshold")) | \(t("outcome")) |\n|---|---|---|---|\n"
         for (prefix, checks) in [(t("precondition") + ": ", claim.requires), ("", claim.checks)] {
             for check in checks {

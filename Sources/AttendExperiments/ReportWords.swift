@@ -141,6 +141,18 @@ public struct ReportWords: Sendable {
             "Zielfunktion `%@` über u.i.v. ±1-Folgen der Länge %@, gelesen bei t = %@ (Gedächtnispositionen %@, ab 1 gezählt); in jedem Schritt neue Batches, %@ feste Validierungsfolgen.",
         "batch %@, %@ steps, learning rate %@ → %@ (cosine) after %@ warm-up steps, weight decay %@, clip %@, evaluation every %@ steps; AdamW (β = 0.9, 0.99), squared loss, width D = %@, head width %@, FFN width m = %@. Runs: %@.":
             "Batch %@, %@ Schritte, Lernrate %@ → %@ (Kosinus) nach %@ Aufwärmschritten, Weight Decay %@, Clipping %@, Evaluation alle %@ Schritte; AdamW (β = 0,9, 0,99), quadratischer Verlust, Breite D = %@, Kopfbreite %@, FFN-Breite m = %@. Läufe: %@.",
+        // Figure titles and axes
+        "%@: %@ during training": "%@: %@ während des Trainings", "step": "Schritt",
+        "%@: %@ by variant (mean, range over seeds)": "%@: %@ je Variante (Mittel, Spanne über Seeds)",
+        "final evaluation loss": "finaler Evaluationsverlust", "nats": "nats",
+        "%@: training throughput": "%@: Trainingsdurchsatz",
+        "Forward+backward time (B %@, H %@, D %@)": "Zeit für Vorwärts- und Rückwärtsdurchlauf (B %@, H %@, D %@)",
+        "sequence length T": "Sequenzlänge T", "Peak tensor memory, forward+backward": "Spitzenspeicher der Tensoren, vorwärts und rückwärts",
+        "Cost of each generated token, %@ tokens, batch %@": "Kosten jedes erzeugten Tokens, %@ Tokens, Batch %@",
+        "position": "Position", "ms per step": "ms pro Schritt", "Generated sequences per second": "Erzeugte Sequenzen pro Sekunde",
+        "%@: validation BLEU (greedy) against training time": "%@: Validierungs-BLEU (greedy) über der Trainingszeit", "minutes": "Minuten",
+        "bits/dim (evaluation images)": "Bits/Dim (Evaluationsbilder)", "validation loss (nats)": "Validierungsverlust (nats)",
+        "copy-part loss (nats)": "Verlust im Kopierteil (nats)",
         // Translation
         "(± max(%@, the seed spread of %@) too close to call)": "(± max(%@, Streuung über Seeds von %@) zu knapp für ein Urteil)",
         "target unigram control": "Unigramm-Kontrolle (Zielseite)", "target bigram control": "Bigramm-Kontrolle (Zielseite)",

@@ -26,7 +26,7 @@ enum TrainingResults {
             let label = Sweep.label(r.parameters), s = r.parameters["seed"] ?? "?"
             if !labels.contains(label) { labels.append(label) }
             md += "| \(label) | \(s) | \(w.number(r.values["finalEvalLoss"] ?? .nan)) |\(extra.map { " \(w.number(r.values[$0.key] ?? .nan)) |" } ?? "") \(w.number(r.timings["tokensPerSecond"] ?? .nan)) |\n"
-            curves[seeds.count > 1 ? "\(label) seed \(s)" : label] = (r.curves[curve] ?? []).map { ($0[0], $0[1]) }
+            curves[seeds.count > 1 ? "\(label) \(w("seed")) \(s)" : label] = (r.curves[curve] ?? []).map { ($0[0], $0[1]) }
         }
         // Many variants × seeds make an unreadable tangle: then one line per variant, the mean over its seeds at each
         // step (the per-variant chart below keeps every seed's final value and the spread).
@@ -40,18 +40,18 @@ enum TrainingResults {
             }
         }
         let curveName = "\(e.name)-loss.svg"
-        figures[curveName] = SVGPlot.lines(curves, title: "\(e.name): \(what) during training", xLabel: "step", yLabel: what, logX: false, references: references)
+        figures[curveName] = SVGPlot.lines(curves, title: w.f("%@: %@ during training", e.name, w(what)), xLabel: w("step"), yLabel: w(what), logX: false, references: references)
         func interval(_ label: String, _ f: (RunRecord) -> Double?) -> SVGPlot.Interval? {
             SVGPlot.Interval(rs.filter { Sweep.label($0.parameters) == label }.compactMap(f))
         }
         let key = extra?.key ?? "finalEvalLoss"
         let barName = "\(e.name)-final.svg"
         figures[barName] = SVGPlot.dots(labels.map { l in (l, interval(l) { $0.values[key] }) },
-                                        title: "\(e.name): \(extra?.name ?? "final evaluation loss") by variant (mean, range over seeds)",
-                                        xLabel: extra?.name ?? "nats", references: extra == nil ? references : extraReferences)
+                                        title: w.f("%@: %@ by variant (mean, range over seeds)", e.name, w(extra?.name ?? "final evaluation loss")),
+                                        xLabel: w(extra?.name ?? "nats"), references: extra == nil ? references : extraReferences)
         let speedName = "\(e.name)-speed.svg"
         figures[speedName] = SVGPlot.dots(labels.map { l in (l, interval(l) { $0.timings["tokensPerSecond"] }) },
-                                          title: "\(e.name): training throughput", xLabel: "tokens/s")
+                                          title: w.f("%@: training throughput", e.name), xLabel: w("tokens/s"))
         if !references.isEmpty {
             md += "\n" + w.f("Controls computed from the data (models that use no context, or only the previous token): %@.", references.map(\.label).joined(separator: ", ")) + "\n"
         }

@@ -339,11 +339,11 @@ struct TranslationExperiment: ExperimentTask {
         var byTime: [String: [(Double, Double)]] = [:]
         for r in records {
             guard let curve = r.timingCurves["bleuByTime"], !curve.isEmpty else { continue }
-            byTime["\(Sweep.label(r.parameters)) seed \(r.parameters["seed"] ?? "?")"] = curve.map { ($0[0] / 60, $0[1]) }
+            byTime["\(Sweep.label(r.parameters)) \(w("seed")) \(r.parameters["seed"] ?? "?")"] = curve.map { ($0[0] / 60, $0[1]) }
         }
         if !byTime.isEmpty {
             let name = "\(e.name)-bleu-time.svg"
-            figures[name] = SVGPlot.lines(byTime, title: "\(e.name): validation BLEU (greedy) against training time", xLabel: "minutes",
+            figures[name] = SVGPlot.lines(byTime, title: w.f("%@: validation BLEU (greedy) against training time", e.name), xLabel: w("minutes"),
                                           yLabel: "BLEU", logX: false)
             md += "\n![\(w("BLEU against time"))](\(name))\n"
         }

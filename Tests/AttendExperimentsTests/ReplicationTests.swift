@@ -77,6 +77,20 @@ struct ReplicationTests {
             guard head.count >= 24, ReportWords(language: .de)(phrase) != phrase else { continue }
             #expect(!md.contains(head), "untranslated: \(head)")
         }
+        // Claims cite their source in German (`sourceDe`), not the English one.
+        #expect(md.contains("(§3.2, §4.1.2, Abb. 1)") && !md.contains("Fig. 1)"))
+        // The German figures carry German titles and axis labels too.
+        let figures = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".de.svg") }
+        #expect(figures.contains { $0.hasSuffix("-loss.de.svg") } && figures.contains { $0.hasSuffix("-time.de.svg") }
+                && figures.contains { $0.hasSuffix("-throughput.de.svg") })
+        for name in figures {
+            let svg = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+            for english in ["during training", "by variant (mean", "training throughput", "Forward+backward time", "Peak tensor memory",
+                            "Cost of each generated token", "Generated sequences per second", "sequence length T", ">step<", " seed "] {
+                #expect(!svg.contains(english), "\(name): untranslated “\(english)”")
+            }
+            if name.hasSuffix("-loss.de.svg") { #expect(svg.contains("während des Trainings"), "\(name)") }
+        }
     }
 
     @Test("a killed sweep resumes: rerunning skips the stored runs and runs only the missing ones")
