@@ -120,6 +120,12 @@ public enum SVGPlot {
         return trimmed(v)
     }
 
+    /// The figure with German decimal commas in its numeric labels (ticks such as `2.5` or `1.5k` become `2,5`, `1,5k`);
+    /// other text, such as legends and titles, is left alone.
+    public static func decimalComma(_ svg: String) -> String {
+        svg.replacing(#/>(-?[0-9]+)\.([0-9]+)([kM]?)</text>/#) { m in ">\(m.1),\(m.2)\(m.3)</text>" }
+    }
+
     static func trimmed(_ v: Double) -> String {
         for decimals in 0...4 {
             let s = String(format: "%.\(decimals)f", v)

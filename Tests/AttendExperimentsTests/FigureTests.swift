@@ -159,6 +159,17 @@ struct FigureTests {
         #expect(SVGPlot.format(1e-5) == "1e-5" && SVGPlot.format(500) == "500" && SVGPlot.format(2.5) == "2.5")
     }
 
+    @Test("German figures write decimal commas in numeric labels and leave other text alone")
+    func decimalComma() {
+        let svg = SVGPlot.lines(["softmax v1.2": [(0, 2.25), (1, 2.5), (2, 3.0)]], title: "Verlust 0.5 pro Schritt", xLabel: "Schritt", yLabel: "nats")
+        let german = SVGPlot.decimalComma(svg)
+        let dotted = svg.matches(of: #/>[0-9]+\.[0-9]+</text>/#).count
+        #expect(dotted > 0 && german.matches(of: #/>[0-9]+\.[0-9]+</text>/#).isEmpty
+                && german.matches(of: #/>[0-9]+,[0-9]+</text>/#).count == dotted)
+        #expect(german.contains("softmax v1.2") && german.contains("Verlust 0.5 pro Schritt"))  // legend and title untouched
+        #expect(SVGPlot.decimalComma("<text>1.5k</text><text>-0.25</text><text>3</text>") == "<text>1,5k</text><text>-0,25</text><text>3</text>")
+    }
+
     @Test("an attention kind has one colour in every figure (its seeds and cache modes share it); a fit takes its series' colour; other series differ")
     func colours() {
         let a = SVGPlot.colors(["linear", "softmax"]), b = SVGPlot.colors(["linear (recurrent state)", "softmax (KV cache)", "softmax (no cache, recompute)"])
