@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "AttendTestSupport", dependencies: ["AttendNN"], path: "Tests/AttendTestSupport", swiftSettings: nativeFlags),
         .testTarget(name: "AttendKernelsTests", dependencies: ["AttendKernels", "AttendTensor"], swiftSettings: nativeFlags),
         .testTarget(name: "AttendTensorTests", dependencies: ["AttendTensor", "AttendTestSupport"], swiftSettings: nativeFlags),
-        .testTarget(name: "AttendDataTests", dependencies: ["AttendData"], swiftSettings: nativeFlags),
+        .testTarget(name: "AttendDataTests", dependencies: ["AttendData", "AttendTestSupport"], swiftSettings: nativeFlags),
         .testTarget(name: "AttendNNTests", dependencies: ["AttendNN", "AttendModels", "AttendTestSupport"], swiftSettings: nativeFlags),
         .testTarget(name: "AttendTrainTests", dependencies: ["Attend", "AttendTestSupport"], swiftSettings: nativeFlags),
         .testTarget(name: "AttendExperimentsTests", dependencies: ["Attend", "AttendTestSupport"], swiftSettings: nativeFlags),

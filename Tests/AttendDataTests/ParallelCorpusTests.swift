@@ -1,9 +1,10 @@
 import AttendData
+import AttendTestSupport
 import Foundation
 import Testing
 
 private func write(_ text: String, _ name: String) -> String {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("attend-corpus-\(getpid())-\(name)")
+    let url = temporaryFolder("corpus").appendingPathComponent(name)
     try! Data(text.utf8).write(to: url)
     return url.path
 }

@@ -1,11 +1,12 @@
 import AttendData
+import AttendTestSupport
 import Foundation
 import Testing
 
 @Suite("Text data files: UTF-8 text or bytes")
 struct TextDatasetTests {
     func file(_ bytes: [UInt8], _ name: String) throws -> String {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("attend-textdataset-\(UUID().uuidString)-\(name)")
+        let url = temporaryFolder("textdataset").appendingPathComponent(name)
         try Data(bytes).write(to: url)
         return url.path
     }
