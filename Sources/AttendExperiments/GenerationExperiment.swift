@@ -153,7 +153,7 @@ struct GenerationExperiment: ExperimentTask {
 
     func section(_ e: Experiment, records rs: [RunRecord], figures: inout [String: String], _ w: ReportWords) -> String {
         func capabilities(_ r: RunRecord) -> AttentionCapabilities? { AttentionKind(rawValue: r.parameters["kind"] ?? "")?.capabilities }
-        func label(_ r: RunRecord) -> String { "\(r.parameters["kind"] ?? "?") (\(r.parameters["cache"] == "recompute" ? "no cache, recompute" : capabilities(r)?.stateName ?? "?"))" }
+        func label(_ r: RunRecord) -> String { "\(r.parameters["kind"] ?? "?") (\(w(r.parameters["cache"] == "recompute" ? "no cache, recompute" : capabilities(r)?.stateName ?? "?")))" }
         var md = "| \(w("variant")) | \(w("tokens")) | \(w("batch")) | \(w("total s")) | \(w("ms/token step")) | \(w("tokens/s")) | \(w("sequences/s")) | \(w("per-token cost, last ÷ first quarter (medians)")) | \(w("time ÷ linear (recurrent) time")) |\n|---|---|---|---|---|---|---|---|---|\n"
         for n in tokens {
             for b in batches {

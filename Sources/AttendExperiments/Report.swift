@@ -154,7 +154,7 @@ public struct Report {
             for (name, svg) in figures {
                 let german = name.hasSuffix(".svg") ? String(name.dropLast(4)) + ".de.svg" : name
                 md = md.replacingOccurrences(of: "](\(name))", with: "](\(german))")
-                renamed[german] = name.hasSuffix(".svg") ? SVGPlot.decimalComma(svg) : svg
+                renamed[german] = name.hasSuffix(".svg") ? SVGPlot.german(svg) : svg
             }
             figures = renamed
         }

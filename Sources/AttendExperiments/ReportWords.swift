@@ -152,7 +152,7 @@ public struct ReportWords: Sendable {
         "position": "Position", "ms per step": "ms pro Schritt", "Generated sequences per second": "Erzeugte Sequenzen pro Sekunde",
         "%@: validation BLEU (greedy) against training time": "%@: Validierungs-BLEU (greedy) über der Trainingszeit", "minutes": "Minuten",
         "bits/dim (evaluation images)": "Bits/Dim (Evaluationsbilder)", "validation loss (nats)": "Validierungsverlust (nats)",
-        "copy-part loss (nats)": "Verlust im Kopierteil (nats)",
+        "copy-part loss (nats)": "Verlust im Kopierteil (nats)", "recurrent state": "rekurrenter Zustand", "KV cache": "KV-Cache",
         // Translation
         "(± max(%@, the seed spread of %@) too close to call)": "(± max(%@, Streuung über Seeds von %@) zu knapp für ein Urteil)",
         "target unigram control": "Unigramm-Kontrolle (Zielseite)", "target bigram control": "Bigramm-Kontrolle (Zielseite)",

@@ -120,6 +120,12 @@ public enum SVGPlot {
         return trimmed(v)
     }
 
+    /// The figure in German: the words SVGPlot adds itself (" (log scale)") and decimal commas in numeric labels
+    /// (`decimalComma`). Titles, axis names and legends come from the caller, already in the report's language.
+    public static func german(_ svg: String) -> String {
+        decimalComma(svg.replacingOccurrences(of: " (log scale)</text>", with: " (logarithmisch)</text>"))
+    }
+
     /// The figure with German decimal commas in its numeric labels (ticks such as `2.5` or `1.5k` become `2,5`, `1,5k`);
     /// other text, such as legends and titles, is left alone.
     public static func decimalComma(_ svg: String) -> String {
@@ -151,6 +157,8 @@ public enum SVGPlot {
     }
 
     static func r(_ v: Double) -> String { String(format: "%.1f", v) }
+    /// ` fill-opacity="…"` for a lighter fill, nothing at full opacity.
+    static func opacity(_ o: Double) -> String { o < 1 ? " fill-opacity=\"\(o)\"" : "" }
 
     static func marker(_ index: Int, _ x: Double, _ y: Double, _ color: String) -> String {
         switch index % 4 {
@@ -162,12 +170,13 @@ public enum SVGPlot {
     }
 
     /// A legend at (x, top): one row per entry; returns the SVG.
-    static func legend(_ names: [String], _ colors: [String], x: Double, top: Double, dashed: Set<String> = [], box: Bool = false) -> String {
+    static func legend(_ names: [String], _ colors: [String], x: Double, top: Double, dashed: Set<String> = [], box: Bool = false,
+                       opacities: [Double] = []) -> String {
         var svg = ""
         for (i, name) in names.enumerated() {
             let y = top + rowHeight * Double(i)
             if box {
-                svg += "<rect x=\"\(r(x))\" y=\"\(r(y - 6))\" width=\"20\" height=\"12\" fill=\"\(colors[i])\"/>"
+                svg += "<rect x=\"\(r(x))\" y=\"\(r(y - 6))\" width=\"20\" height=\"12\" fill=\"\(colors[i])\"\(opacity(i < opacities.count ? opacities[i] : 1))/>"
             } else {
                 svg += "<line x1=\"\(r(x))\" y1=\"\(r(y))\" x2=\"\(r(x + 20))\" y2=\"\(r(y))\" stroke=\"\(colors[i])\" stroke-width=\"2\"\(dashed.contains(name) ? " stroke-dasharray=\"6 4\"" : "")/>"
                 if !dashed.contains(name) { svg += marker(i, x + 10, y, colors[i]) }
@@ -304,6 +313,8 @@ public enum SVGPlot {
         let yTicks = ticks(ly ? pow(10, y0) : y0, ly ? pow(10, y1) : y1, log: ly, target: 5)
         if let last = yTicks.last, !ly { y1 = max(y1, last) }
         let names = series.map(\.name), colors = colors(names)
+        // Series of one kind share its colour (a cached and a recomputing softmax): later ones are drawn lighter.
+        let opacities = colors.indices.map { i in [1.0, 0.5, 0.3][min(colors[..<i].filter { $0 == colors[i] }.count, 2)] }
         let legendWidth = names.isEmpty ? 0 : 26 + (names.map { textWidth($0) }.max() ?? 0) + 16
         let left = 30 + (yTicks.map { textWidth(format($0)) }.max() ?? 20) + 10
         var width = width
@@ -325,11 +336,11 @@ public enum SVGPlot {
                 guard g < entry.values.count, let v = entry.values[g], v.isFinite, !ly || v > 0 else { continue }
                 let x = gx + groupWidth * 0.1 + barWidth * Double(s)
                 let base = ly ? bottom : py(0), yv = py(v)
-                svg += "<rect x=\"\(r(x))\" y=\"\(r(min(yv, base)))\" width=\"\(r(barWidth))\" height=\"\(r(abs(base - yv)))\" fill=\"\(colors[s])\"/>\n"
+                svg += "<rect x=\"\(r(x))\" y=\"\(r(min(yv, base)))\" width=\"\(r(barWidth))\" height=\"\(r(abs(base - yv)))\" fill=\"\(colors[s])\"\(opacity(opacities[s]))/>\n"
             }
         }
         svg += referenceLines(references, left: left, right: right, top: top, bottom: bottom, py: py)
-        svg += legend(names, colors, x: right + 16, top: top + 6, box: true)
+        svg += legend(names, colors, x: right + 16, top: top + 6, box: true, opacities: opacities)
         return svg + "</svg>\n"
     }
 

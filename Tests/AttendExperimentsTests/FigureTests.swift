@@ -168,6 +168,16 @@ struct FigureTests {
                 && german.matches(of: #/>[0-9]+,[0-9]+</text>/#).count == dotted)
         #expect(german.contains("softmax v1.2") && german.contains("Verlust 0.5 pro Schritt"))  // legend and title untouched
         #expect(SVGPlot.decimalComma("<text>1.5k</text><text>-0.25</text><text>3</text>") == "<text>1,5k</text><text>-0,25</text><text>3</text>")
+        let logPlot = SVGPlot.lines(["linear": [(256, 0.7), (4096, 16)]], title: "Zeit", xLabel: "Sequenzlänge T", yLabel: "ms", logX: true, logY: true)
+        #expect(logPlot.contains("(log scale)") && !SVGPlot.german(logPlot).contains("(log scale)") && SVGPlot.german(logPlot).contains("(logarithmisch)"))
+    }
+
+    @Test("bars of one kind share its colour and stay apart: the second is drawn lighter, in the legend too")
+    func sameKindBars() {
+        let svg = SVGPlot.bars(categories: ["784 tok, b1"], series: [("linear (recurrent state)", [2.3]), ("softmax (KV cache)", [1.3]),
+                                                                    ("softmax (no cache, recompute)", [0.03])], title: "t", yLabel: "sequences/s")
+        #expect(svg.components(separatedBy: "fill-opacity=\"0.5\"").count - 1 == 2)  // the recomputing softmax's bar and legend box
+        #expect(!svg.contains("fill-opacity=\"0.3\""))
     }
 
     @Test("an attention kind has one colour in every figure (its seeds and cache modes share it); a fit takes its series' colour; other series differ")
