@@ -145,16 +145,17 @@ public struct Report {
             + "\(v.map(w.number) ?? t("missing"))\(spread(decisive.check.metric)) \(decisive.check.thresholdText(w)) (\(t(o.rawValue)))"
     }
 
-    /// Writes the report (`fileName`) and the figures into `folder` (the German report's figures, whose
-    /// reference labels are German, as `<name>.de.svg`).
+    /// Writes the report (`fileName`) and the figures into `folder` (the German report's figures, German throughout
+    /// (`SVGPlot.german`), as `<name>.de.svg`).
     public func write(to folder: URL) throws {
         var (md, figures) = render()
         if language == .de {
             var renamed: [String: String] = [:]
             for (name, svg) in figures {
-                let german = name.hasSuffix(".svg") ? String(name.dropLast(4)) + ".de.svg" : name
+                let isSVG = name.hasSuffix(".svg")
+                let german = isSVG ? String(name.dropLast(4)) + ".de.svg" : name
                 md = md.replacingOccurrences(of: "](\(name))", with: "](\(german))")
-                renamed[german] = name.hasSuffix(".svg") ? SVGPlot.german(svg) : svg
+                renamed[german] = isSVG ? SVGPlot.german(svg) : svg
             }
             figures = renamed
         }
