@@ -14,6 +14,8 @@ public struct Study: Codable, Equatable, Sendable {
     public var name: String
     /// Title of the study (the paper's title).
     public var title: String
+    /// The title in German (`titleDe` in study.json), for `--language de`; the paper's own title stays as it is.
+    public var titleDe: String?
     /// The replicated paper.
     public var paper: Paper
     /// The claims tested, in report order.
@@ -30,6 +32,9 @@ public struct Study: Codable, Equatable, Sendable {
                                   "results", "additional", "discussion", "easy", "hard", "recommendations", "authors"]
     /// The same prose in German (`textDe`, same keys), for `--language de`.
     public var textDe: [String: String]?
+
+    /// The study's title in `language` (German falls back to English where a study lacks it).
+    public func title(_ language: Report.Language) -> String { language == .de ? (titleDe ?? title) : title }
 
     /// The prose of section `key` in `language` (German falls back to English where a study lacks it).
     public func text(_ key: String, _ language: Report.Language) -> String? {
@@ -58,6 +63,7 @@ public struct Study: Codable, Equatable, Sendable {
         var study = Study(name: header.name, title: header.title, paper: header.paper, claims: header.claims,
                           text: header.text, scale: scale, experiments: plan.experiments)
         study.textDe = header.textDe.isEmpty ? nil : header.textDe
+        study.titleDe = header.titleDe
         try study.checkReferences(studyFile: studyFile.path, scaleFile: scaleFile.path)
         return study
     }
@@ -108,15 +114,17 @@ public struct Study: Codable, Equatable, Sendable {
 /// `study.json`: everything about a study that does not depend on the scale.
 struct StudyFile: Decodable {
     var name, title: String
+    var titleDe: String?
     var paper: Study.Paper
     var claims: [Claim]
     var text: [String: String]
     var textDe: [String: String]
 
     init(from decoder: Decoder) throws {
-        let c = try StrictContainer(decoder, allowed: ["name", "title", "paper", "claims", "text", "textDe"])
+        let c = try StrictContainer(decoder, allowed: ["name", "title", "titleDe", "paper", "claims", "text", "textDe"])
         name = try c("name")
         title = try c("title")
+        titleDe = try c.optional("titleDe")
         paper = try c("paper")
         claims = try c("claims")
         text = try c.optional("text") ?? [:]

@@ -302,8 +302,8 @@ struct TranslationExperiment: ExperimentTask {
 
     func dataLine(_ name: String, _ w: ReportWords) -> String {
         w.f("`%@` (%@→%@): the training split%@ with a joint byte-level BPE vocabulary of %@ tokens learned on it; pairs of more than %@ tokens dropped; the validation split%@ for perplexity and BLEU%@.",
-            data, sourceLanguage, targetLanguage, trainExamples.map { " (first \($0) pairs)" } ?? "", "\(vocabSize)", "\(maxLength)",
-            validationExamples.map { " (first \($0) pairs)" } ?? "", test ? w(", and the test split for the baseline's BLEU") : "")
+            data, sourceLanguage, targetLanguage, trainExamples.map { w.f(" (first %@ pairs)", "\($0)") } ?? "", "\(vocabSize)", "\(maxLength)",
+            validationExamples.map { w.f(" (first %@ pairs)", "\($0)") } ?? "", test ? w(", and the test split for the baseline's BLEU") : "")
     }
 
     func hyperparameters(_ name: String, _ w: ReportWords) -> String {

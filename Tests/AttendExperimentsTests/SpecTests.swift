@@ -117,6 +117,8 @@ struct SpecTests {
     func germanProse(_ name: String) throws {
         let study = try Study.load(folder: packageRoot.appendingPathComponent("Experiments/\(name)"), scale: .full)
         #expect(Set(study.text.keys) == Set(Study.textKeys), "\(name)")
+        // A title of the study's own (not just the paper's title, a name that stays as it is) has a German version.
+        #expect(study.title == study.paper.title || (study.titleDe ?? study.title) != study.title, "\(name): titleDe missing")
         for key in study.text.keys.sorted() { #expect(study.textDe?[key]?.isEmpty == false, "\(name): textDe lacks \(key)") }
         for claim in study.claims {
             #expect(claim.titleDe != nil && claim.statementDe != nil && claim.paperDe != nil, "\(name): claim \(claim.id) lacks German")

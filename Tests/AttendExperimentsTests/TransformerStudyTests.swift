@@ -121,6 +121,9 @@ struct TransformerStudyTests {
             #expect(md.contains("Claim \(claim.id): \(claim.title) — **\(Verdict.decide(claim, records: records).rawValue)**"))
             #expect(de.contains(claim.titleDe!))
         }
+        // The German report's title and data lines are German too.
+        #expect(de.hasPrefix("# Replikationsbericht: \(try #require(study.titleDe))\n"))
+        #expect(de.contains("der Trainingsteil (die ersten 300 Paare)") && !de.contains("pairs)"))
         #expect(md.contains("paper: perplexity / BLEU") && md.contains("5.29 / 24.9"))
         #expect(md.contains("Control: copying the source sentence scores"))
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("vocabularies").path))
