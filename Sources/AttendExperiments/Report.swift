@@ -28,12 +28,14 @@ public struct Report {
     var w: ReportWords { ReportWords(language: language) }
     func t(_ s: String) -> String { w(s) }
 
-    /// A compact number for tables (3–4 significant digits).
+    /// A compact number for tables (3–4 significant digits). A value just below 1 in size (an accuracy of
+    /// 0.9996) keeps four decimals rather than rounding to a "1" that would read as exact.
     public static func number(_ v: Double) -> String {
         guard v.isFinite else { return "—" }
         if v != 0 && (abs(v) >= 1e5 || abs(v) < 1e-3) { return String(format: "%.3g", v) }
         if abs(v) >= 100 { return String(format: "%.0f", v) }
         if abs(v) >= 10 { return String(format: "%.1f", v) }
+        if abs(v) >= 0.9995 && abs(v) < 1 { return String(format: "%.4f", v) }
         return String(format: "%.3g", v)
     }
 

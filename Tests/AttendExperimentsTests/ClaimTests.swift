@@ -28,6 +28,20 @@ struct ClaimTests {
         #expect(Metric.logLogFit([(1, 1)]) == nil)
     }
 
+    @Test("table numbers: 3–4 significant digits, and a value just below 1 does not print as an exact 1")
+    func tableNumbers() {
+        #expect(Report.number(0.9996238) == "0.9996")
+        #expect(Report.number(-0.99971) == "-0.9997")
+        #expect(Report.number(0.9994) == "0.999")
+        #expect(Report.number(1) == "1")
+        #expect(Report.number(0.0477) == "0.0477")
+        #expect(Report.number(2562.19) == "2562")
+        #expect(Report.number(25.83) == "25.8")
+        #expect(Report.number(1.2e-4) == "0.00012")
+        #expect(Report.number(.nan) == "—")
+        #expect(ReportWords(language: .de).number(0.9996238) == "0,9996")
+    }
+
     let ratioClaim = #"{"id": "c", "title": "t", "statement": "s", "paper": "p", "checks": [{"metric": {"type": "ratio", "a": {"experiment": "e", "measure": "loss", "where": {"kind": "linear"}}, "b": {"experiment": "e", "measure": "loss", "where": {"kind": "softmax"}}}, "atMost": 1.1, "margin": 0.02}], "requires": [{"metric": {"type": "value", "a": {"experiment": "e", "measure": "loss", "where": {"kind": "softmax"}}}, "atMost": 2}]}"#
 
     @Test("verdicts follow from the numbers", arguments: [
