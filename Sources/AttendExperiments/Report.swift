@@ -57,7 +57,7 @@ public struct Report {
         let verdicts = study.claims.map { Verdict.decide($0, records: records) }
 
         md += "# \(t("Replication report")): \(study.title(language))\n\n"
-        md += "*\(study.paper.authors), “\(study.paper.title)”, \(study.paper.venue), \(study.paper.url).*\n\n"
+        md += "*\(study.paper.authors), “\(study.paper.title)”, \(language == .de ? study.paper.venueDe ?? study.paper.venue : study.paper.venue), \(study.paper.url).*\n\n"
         md += "\(t("scale").capitalized): **\(study.scale.rawValue)** · \(w.f("%@ of %@ runs stored", "\(records.count)", "\(runs.count)"))"
         if let machine = records.first?.machine { md += " · \(machine)" }
         let commits = Array(Set(records.compactMap(\.commit))).sorted()

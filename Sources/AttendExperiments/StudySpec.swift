@@ -49,6 +49,8 @@ public struct Study: Codable, Equatable, Sendable {
         public var authors: String
         /// Where and when it appeared.
         public var venue: String
+        /// `venue` in German, where it is more than a name (a blog post), for `--language de`.
+        public var venueDe: String?
         /// Where to read it.
         public var url: String
     }
@@ -150,8 +152,9 @@ struct ScaleFile: Decodable {
 
 extension Study.Paper {
     public init(from decoder: Decoder) throws {
-        let c = try StrictContainer(decoder, allowed: ["title", "authors", "venue", "url"])
+        let c = try StrictContainer(decoder, allowed: ["title", "authors", "venue", "venueDe", "url"])
         title = try c("title"); authors = try c("authors"); venue = try c("venue"); url = try c("url")
+        venueDe = try c.optional("venueDe")
     }
 }
 

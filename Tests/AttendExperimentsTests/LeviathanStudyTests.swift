@@ -47,6 +47,8 @@ struct LeviathanStudyTests {
             #expect(md.contains("Claim \(claim.id): \(claim.title) — **\(Verdict.decide(claim, records: records).rawValue)**"))
             #expect(de.contains(claim.titleDe!))
         }
+        // The German header cites the blog post in German; the English one as the study gives it.
+        #expect(de.contains("Blogbeitrag und Code") && !de.contains("blog post and code") && md.contains("blog post and code"))
         #expect(md.contains("cannot generate") && md.contains("honest loss (future replaced)"))
         let samples = out.appendingPathComponent("samples/published")
         #expect(FileManager.default.fileExists(atPath: samples.appendingPathComponent("softmax-seed1.txt").path))
