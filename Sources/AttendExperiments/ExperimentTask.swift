@@ -34,12 +34,20 @@ protocol ExperimentTask: Sendable {
     func hyperparameters(_ name: String, _ w: ReportWords) -> String
     /// The report's results for this experiment from its stored records.
     func section(_ e: Experiment, records: [RunRecord], figures: inout [String: String], _ w: ReportWords) -> String
+    /// The same, given the study's other experiments with their records, for a section that sets its runs beside
+    /// another experiment's (ablations beside their baseline); by default the others are not used.
+    func section(_ e: Experiment, records: [RunRecord], others: [(Experiment, [RunRecord])], figures: inout [String: String],
+                 _ w: ReportWords) -> String
 }
 
 extension ExperimentTask {
     static var measuresSpeed: Bool { false }
     func definition(of parameters: [String: String]) -> JSONValue { .null }
     func hyperparameters(_ name: String, _ w: ReportWords) -> String { "" }
+    func section(_ e: Experiment, records: [RunRecord], others: [(Experiment, [RunRecord])], figures: inout [String: String],
+                 _ w: ReportWords) -> String {
+        section(e, records: records, figures: &figures, w)
+    }
 }
 
 /// The registered experiment tasks: one line per task.

@@ -221,6 +221,7 @@ public struct Report {
     func experimentSection(_ e: Experiment, figures: inout [String: String]) -> String {
         let rs = records.filter { $0.experiment == e.name }
         if rs.isEmpty { return t("No stored runs.") + "\n\n" }
-        return e.settings.section(e, records: rs, figures: &figures, w)
+        let others = study.experiments.filter { $0.name != e.name }.map { o in (o, records.filter { $0.experiment == o.name }) }
+        return e.settings.section(e, records: rs, others: others, figures: &figures, w)
     }
 }

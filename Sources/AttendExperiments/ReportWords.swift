@@ -167,6 +167,7 @@ public struct ReportWords: Sendable {
         "Control: copying the source sentence scores %@ BLEU on the validation split.": "Kontrolle: Das Kopieren des Quellsatzes erreicht %@ BLEU auf dem Validierungsteil.",
         ", and the test split for the baseline's BLEU": ", und der Testteil für das BLEU der Baseline",
         " (first %@ pairs)": " (die ersten %@ Paare)",
+        "%@ at update %@ (%@ seeds)": "%@ bei Update %@ (%@ Seeds)",
         "`%@` (%@→%@): the training split%@ with a joint byte-level BPE vocabulary of %@ tokens learned on it; pairs of more than %@ tokens dropped; the validation split%@ for perplexity and BLEU%@.":
             "`%@` (%@→%@): der Trainingsteil%@ mit einem darauf gelernten gemeinsamen Byte-BPE-Vokabular aus %@ Tokens; Paare mit mehr als %@ Tokens verworfen; der Validierungsteil%@ für Perplexität und BLEU%@.",
         "batches of %@ padded tokens, %@ steps, Noam schedule (warm-up %@, scale %@), Adam (β = %@, %@, ε = %@), label smoothing %@, clip %@, dropout %@, %@-LayerNorm, FFN %@, evaluation every %@ steps; beam %@ with length penalty %@; the last %@ checkpoints, %@ steps apart, averaged. Runs: %@.":

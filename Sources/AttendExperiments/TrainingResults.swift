@@ -15,9 +15,10 @@ enum TrainingResults {
     /// The results table, loss curves and per-variant bars of a training experiment.
     /// `extra` is an optional second value per run (name, values key), e.g. test bits/dim; the per-variant chart then
     /// shows it, with `extraReferences` (its controls, in its own units) instead of `references` (the curve's).
+    /// `comparison` (a label and its samples, e.g. another experiment's seeds) is drawn as the chart's first row.
     static func section(_ e: Experiment, _ rs: [RunRecord], _ figures: inout [String: String], _ w: ReportWords, curve: String, what: String,
                         extra: (name: String, key: String)? = nil, references: [SVGPlot.Reference] = [],
-                        extraReferences: [SVGPlot.Reference] = []) -> String {
+                        extraReferences: [SVGPlot.Reference] = [], comparison: (label: String, values: [Double])? = nil) -> String {
         var md = "| \(w("variant")) | \(w("seed")) | \(w("final eval loss (nats)")) |\(extra.map { " \(w($0.name)) |" } ?? "") \(w("train tokens/s")) |\n|---|---|---|\(extra == nil ? "" : "---|")---|\n"
         var curves: [String: [(Double, Double)]] = [:]
         let seeds = Set(rs.compactMap { $0.parameters["seed"] })
@@ -46,7 +47,8 @@ enum TrainingResults {
         }
         let key = extra?.key ?? "finalEvalLoss"
         let barName = "\(e.name)-final.svg"
-        figures[barName] = SVGPlot.dots(labels.map { l in (l, interval(l) { $0.values[key] }) },
+        let compared = comparison.map { [(label: $0.label, value: SVGPlot.Interval($0.values))] } ?? []
+        figures[barName] = SVGPlot.dots(compared + labels.map { l in (l, interval(l) { $0.values[key] }) },
                                         title: w.f("%@: %@ by variant (mean, range over seeds)", e.name, w(extra?.name ?? "final evaluation loss")),
                                         xLabel: w(extra?.name ?? "nats"), references: extra == nil ? references : extraReferences)
         let speedName = "\(e.name)-speed.svg"

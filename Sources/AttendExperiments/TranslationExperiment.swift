@@ -315,10 +315,27 @@ struct TranslationExperiment: ExperimentTask {
     }
 
     func section(_ e: Experiment, records: [RunRecord], figures: inout [String: String], _ w: ReportWords) -> String {
+        section(e, records: records, others: [], figures: &figures, w)
+    }
+
+    /// Runs that stop at the budget (the ablations) are drawn beside another experiment on the same data that trains
+    /// past it (the baseline): its seeds' beam BLEU at the budget step is the per-variant chart's first row.
+    func section(_ e: Experiment, records: [RunRecord], others: [(Experiment, [RunRecord])], figures: inout [String: String],
+                 _ w: ReportWords) -> String {
+        var comparison: (label: String, values: [Double])?
+        if let b = budgetSteps, (try? configs([:]))?.training.maxSteps == b {
+            for (o, rs) in others {
+                guard let x = o.settings as? TranslationExperiment, x.data == data, x.budgetSteps == b,
+                      let steps = (try? x.configs([:]))?.training.maxSteps, steps > b else { continue }
+                let values = rs.compactMap { $0.values["budgetBleuBeam"] }
+                if !values.isEmpty { comparison = (w.f("%@ at update %@ (%@ seeds)", o.name, "\(b)", "\(values.count)"), values); break }
+            }
+        }
         let floors = TrainingResults.floors(records, w, ["unigramNats": "target unigram control", "bigramNats": "target bigram control"])
         var md = TrainingResults.section(e, records, &figures, w, curve: "evalLoss", what: "validation cross-entropy (nats)",
                                          extra: ("BLEU, beam", "bleuBeam"), references: floors,
-                                         extraReferences: TrainingResults.floors(records, w, ["copySourceBleu": "copying the source"]))
+                                         extraReferences: TrainingResults.floors(records, w, ["copySourceBleu": "copying the source"]),
+                                         comparison: comparison)
         md += "| \(w("variant")) | \(w("seed")) | \(w("parameters")) | \(w("perplexity")) | \(w("BLEU greedy")) | \(w("BLEU beam")) | \(w("multi-ref. beam")) | \(w("averaged: perplexity")) | \(w("averaged: BLEU beam")) | \(w("paper: perplexity / BLEU")) |\n|---|---|---|---|---|---|---|---|---|---|\n"
         for r in records {
             func n(_ k: String) -> String { r.values[k].map(w.number) ?? "—" }

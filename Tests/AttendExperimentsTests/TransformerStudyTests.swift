@@ -126,6 +126,13 @@ struct TransformerStudyTests {
         #expect(de.contains("der Trainingsteil (die ersten 300 Paare)") && !de.contains("pairs)"))
         #expect(md.contains("paper: perplexity / BLEU") && md.contains("5.29 / 24.9"))
         #expect(md.contains("Control: copying the source sentence scores"))
+        // The ablations' chart sets the variants beside the baseline's three seeds at the same update.
+        let chart = try String(contentsOf: out.appendingPathComponent("ablations-final.svg"), encoding: .utf8)
+        #expect(chart.contains(">baseline at update 2 (3 seeds)<"))
+        let chartDe = try String(contentsOf: out.appendingPathComponent("ablations-final.de.svg"), encoding: .utf8)
+        #expect(chartDe.contains(">baseline bei Update 2 (3 Seeds)<"))
+        let baselineChart = try String(contentsOf: out.appendingPathComponent("baseline-final.svg"), encoding: .utf8)
+        #expect(!baselineChart.contains("at update"))
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("vocabularies").path))
     }
 }
