@@ -29,10 +29,14 @@ public struct Runner {
     /// recorded, and the sweep stops there (`Summary.paused`); the next invocation continues the run. For
     /// time-boxed sessions and the resume tests.
     public var stopAfterSteps: Int?
+    /// The commit checked out when the runner was made, recorded with every run: the code that runs is the
+    /// build made from it, even if the checkout moves on while a long sweep is running.
+    public var commit: String?
 
     /// A runner of `study` into `store`.
     public init(study: Study, store: ResultsStore, root: URL, shard: (index: Int, count: Int)? = nil, log: @escaping (String) -> Void = { _ in }) {
         self.study = study; self.store = store; self.root = root; self.shard = shard; self.log = log
+        commit = SourceVersion.commit(root: root)
     }
 
     /// A sweep's shard: runs are assigned longest-first (by estimated FLOPs, machine-independent) to the
@@ -179,7 +183,7 @@ public struct Runner {
         record.wallSeconds = Date().timeIntervalSince(start)
         record.peakResidentBytes = Double(ResourceUsage.peakResidentBytes() ?? 0)
         record.finishedAt = ISO8601DateFormatter().string(from: Date())
-        record.commit = SourceVersion.commit(root: root)
+        record.commit = commit
         BufferPool.shared.drain()
         return record
     }

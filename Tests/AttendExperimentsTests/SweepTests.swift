@@ -169,3 +169,25 @@ struct StudyRunResumeTests {
         #expect(try String(contentsOf: cut.appendingPathComponent(".gitignore"), encoding: .utf8).contains("checkpoints/"))
     }
 }
+
+@Suite("A study's records name the commit the runner started from")
+struct RunnerCommitTests {
+    @Test("the checkout moving on during a sweep (a commit while it runs) does not change the commit its records name")
+    func commitFromTheStart() throws {
+        let root = temporaryFolder("commit-root")
+        try FileManager.default.createSymbolicLink(at: root.appendingPathComponent("Experiments"),
+                                                   withDestinationURL: StudyRunResumeTests.root.appendingPathComponent("Experiments"))
+        let git = root.appendingPathComponent(".git")
+        try FileManager.default.createDirectory(at: git, withIntermediateDirectories: true)
+        let started = "0123456789abcdef0123456789abcdef01234567", later = "fedcba9876543210fedcba9876543210fedcba98"
+        try Data((started + "\n").utf8).write(to: git.appendingPathComponent("HEAD"))
+        let study = try Study.load(folder: root.appendingPathComponent("Experiments/resume"), scale: .tiny)
+        let out = temporaryFolder("commit-out")
+        let runner = Runner(study: study, store: ResultsStore(folder: out), root: root)
+        try Data((later + "\n").utf8).write(to: git.appendingPathComponent("HEAD"))
+        try runner.run()
+        let records = try ResultsStore(folder: out).records()
+        #expect(records.count == 2)
+        for r in records { #expect(r.commit == String(started.prefix(12)), "\(r.id)") }
+    }
+}
