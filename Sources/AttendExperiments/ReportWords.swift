@@ -151,6 +151,8 @@ public struct ReportWords: Sendable {
         "Cost of each generated token, %@ tokens, batch %@": "Kosten jedes erzeugten Tokens, %@ Tokens, Batch %@",
         "position": "Position", "ms per step": "ms pro Schritt", "Generated sequences per second": "Erzeugte Sequenzen pro Sekunde",
         "%@: validation BLEU (greedy) against training time": "%@: Validierungs-BLEU (greedy) über der Trainingszeit", "minutes": "Minuten",
+        "%@: validation cross-entropy against training time": "%@: Validierungs-Kreuzentropie über der Trainingszeit",
+        "validation loss against time": "Validierungsverlust über der Zeit",
         "bits/dim (evaluation images)": "Bits/Dim (Evaluationsbilder)", "validation loss (nats)": "Validierungsverlust (nats)",
         "copy-part loss (nats)": "Verlust im Kopierteil (nats)", "recurrent state": "rekurrenter Zustand", "KV cache": "KV-Cache",
         // Translation

@@ -133,6 +133,11 @@ struct TransformerStudyTests {
         #expect(chartDe.contains(">baseline bei Update 2 (3 Seeds)<"))
         let baselineChart = try String(contentsOf: out.appendingPathComponent("baseline-final.svg"), encoding: .utf8)
         #expect(!baselineChart.contains("at update"))
+        // The baseline's BLEU and loss against wall-clock, with the controls on the loss chart; none for the ablations.
+        let lossTime = try String(contentsOf: out.appendingPathComponent("baseline-loss-time.svg"), encoding: .utf8)
+        #expect(lossTime.contains("validation cross-entropy against training time") && lossTime.contains("target bigram control"))
+        #expect(md.contains("(baseline-bleu-time.svg)") && md.contains("(baseline-loss-time.svg)") && !md.contains("ablations-loss-time"))
+        #expect(de.contains("(baseline-loss-time.de.svg)"))
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("vocabularies").path))
     }
 }
