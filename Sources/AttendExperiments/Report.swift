@@ -17,10 +17,13 @@ public struct Report {
     /// Language of the section headings.
     public var language: Language
 
-    /// A report of `study` from `records`.
+    /// A report of `study` from `records`, taken in the study's run order (a run stored late — re-run or resumed —
+    /// keeps its place in tables and charts; records of runs the study no longer plans come last, in stored order).
     public init(study: Study, records: [RunRecord], language: Language = .en) {
         self.study = study
-        self.records = records
+        var position: [String: Int] = [:]
+        for (i, run) in study.runs.enumerated() where position[run.id] == nil { position[run.id] = i }
+        self.records = records.enumerated().sorted { (position[$0.element.id] ?? Int.max, $0.offset) < (position[$1.element.id] ?? Int.max, $1.offset) }.map(\.element)
         self.language = language
     }
 
@@ -180,10 +183,13 @@ public struct Report {
         md += "| \(t("run")) | \(t("time estimated")) | \(t("time measured")) | \(t("peak memory estimated")) | \(t("peak RSS measured")) | \(t("GFLOP (estimated)")) | \(t("other load")) |\n|---|---|---|---|---|---|---|\n"
         var est = 0.0, measured = 0.0, flops = 0.0
         for r in records {
-            md += "| `\(r.id)` | \(Runner.duration(r.estimate.seconds)) | \(Runner.duration(r.wallSeconds)) | \(Report.number(r.estimate.bytes / 1e6)) MB | \(Report.number(r.peakResidentBytes / 1e6)) MB | \(Report.number(r.flops / 1e9)) | \(Report.loadText(r)) |\n"
+            md += "| `\(r.id)` | \(Runner.duration(r.estimate.seconds)) | \(Runner.duration(r.wallSeconds))\(r.resumed == true ? " ↻" : "") | \(Report.number(r.estimate.bytes / 1e6)) MB | \(Report.number(r.peakResidentBytes / 1e6)) MB | \(Report.number(r.flops / 1e9)) | \(Report.loadText(r)) |\n"
             est += r.estimate.seconds; measured += r.wallSeconds; flops += r.flops
         }
         md += "| **\(t("total"))** | **\(Runner.duration(est))** | **\(Runner.duration(measured))** | | | **\(Report.number(flops / 1e9))** | |\n\n"
+        if records.contains(where: { $0.resumed == true }) {
+            md += "↻ " + t("Resumed from its last checkpoint after the runner was stopped: the measured time, peak RSS and tokens/s cover only the part after resuming.") + "\n\n"
+        }
         return md
     }
 

@@ -84,6 +84,8 @@ public struct ReportWords: Sendable {
             "Befehl: `attend replicate %@ --scale %@`; dieser Bericht: `attend report <Ergebnisordner>`.",
         "Before each run the runner prints and stores a forecast (FLOPs from the shapes; time = FLOPs ÷ (measured FMA peak × an efficiency prior); memory from parameter, activation and cache sizes). Peak RSS is the process's VmHWM, reset before each run.":
             "Vor jedem Lauf gibt der Runner eine Prognose aus und speichert sie (FLOPs aus den Tensorformen; Zeit = FLOPs ÷ (gemessener FMA-Spitzenwert × angenommene Effizienz); Speicher aus Parametern, Aktivierungen und Cache-Größen). Der Spitzen-RSS ist VmHWM des Prozesses, vor jedem Lauf zurückgesetzt.",
+        "Resumed from its last checkpoint after the runner was stopped: the measured time, peak RSS and tokens/s cover only the part after resuming.":
+            "Nach dem Anhalten des Runners vom letzten Checkpoint fortgesetzt: gemessene Zeit, Spitzen-RSS und Tokens/s umfassen nur den Teil nach dem Fortsetzen.",
         "Other load is the share of the machine's CPU time (hypervisor steal included) that other processes used during the run, from /proc/stat; timing runs above %@ % are repeated up to twice and the least disturbed kept; what stays above is marked ⚠.":
             "Fremdlast ist der Anteil der CPU-Zeit der Maschine (einschließlich vom Hypervisor entzogener Zeit), den andere Prozesse während des Laufs nutzten, aus /proc/stat; Zeitmessungen über %@ % werden bis zu zweimal wiederholt und die am wenigsten gestörte behalten; was darüber bleibt, ist mit ⚠ markiert.",
         "run": "Lauf", "time estimated": "Zeit geschätzt", "time measured": "Zeit gemessen", "peak memory estimated": "Spitzenspeicher geschätzt",
@@ -170,6 +172,7 @@ public struct ReportWords: Sendable {
         ", and the test split for the baseline's BLEU": ", und der Testteil für das BLEU der Baseline",
         " (first %@ pairs)": " (die ersten %@ Paare)",
         "%@ at update %@ (%@ seeds)": "%@ bei Update %@ (%@ Seeds)",
+        "%@ at update %@": "%@ bei Update %@",
         "`%@` (%@→%@): the training split%@ with a joint byte-level BPE vocabulary of %@ tokens learned on it; pairs of more than %@ tokens dropped; the validation split%@ for perplexity and BLEU%@.":
             "`%@` (%@→%@): der Trainingsteil%@ mit einem darauf gelernten gemeinsamen Byte-BPE-Vokabular aus %@ Tokens; Paare mit mehr als %@ Tokens verworfen; der Validierungsteil%@ für Perplexität und BLEU%@.",
         "batches of %@ padded tokens, %@ steps, Noam schedule (warm-up %@, scale %@), Adam (β = %@, %@, ε = %@), label smoothing %@, clip %@, dropout %@, %@-LayerNorm, FFN %@, evaluation every %@ steps; beam %@ with length penalty %@; the last %@ checkpoints, %@ steps apart, averaged. Runs: %@.":

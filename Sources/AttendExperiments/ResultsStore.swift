@@ -51,6 +51,9 @@ public struct RunRecord: Codable, Equatable, Sendable {
     public var finishedAt: String
     /// The git commit of the code that ran it (nil in records written before this field, or outside a checkout).
     public var commit: String?
+    /// True when the run continued from a checkpoint an earlier, interrupted runner left (nil otherwise, and in
+    /// records written before this field): its wall time, tokens/s and peak memory cover only the part after resuming.
+    public var resumed: Bool?
 
     /// A record with every field given.
     public init(id: String, experiment: String, task: String, parameters: [String: String], fingerprint: String,
@@ -66,7 +69,7 @@ public struct RunRecord: Codable, Equatable, Sendable {
     public var withoutTimings: RunRecord {
         var r = self
         r.timings = [:]; r.timingCurves = [:]; r.wallSeconds = 0; r.peakResidentBytes = 0
-        r.estimate = Estimate(seconds: 0, bytes: 0, flops: 0); r.machine = ""; r.finishedAt = ""
+        r.estimate = Estimate(seconds: 0, bytes: 0, flops: 0); r.machine = ""; r.finishedAt = ""; r.resumed = nil
         return r
     }
 

@@ -168,6 +168,8 @@ public struct Runner {
         // Timing runs are repeated (up to twice) when other processes used more than `MachineLoad.disturbedAbove`
         // of the machine meanwhile; the least disturbed measurement is kept and its load recorded.
         let task = run.experiment.settings
+        // A checkpoint folder with anything in it is an earlier invocation's unfinished run, which this one continues.
+        let resumed = (try? FileManager.default.contentsOfDirectory(atPath: runFolder(run).path))?.isEmpty == false
         let context = RunContext(root: root, folder: runFolder(run), estimate: estimate, stopAfterSteps: stopAfterSteps)
         var best: (record: RunRecord, load: Double)?
         for attempt in 0..<(type(of: task).measuresSpeed ? 3 : 1) {
@@ -184,6 +186,7 @@ public struct Runner {
         record.peakResidentBytes = Double(ResourceUsage.peakResidentBytes() ?? 0)
         record.finishedAt = ISO8601DateFormatter().string(from: Date())
         record.commit = commit
+        record.resumed = resumed ? true : nil
         BufferPool.shared.drain()
         return record
     }

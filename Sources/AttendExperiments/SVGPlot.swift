@@ -120,10 +120,11 @@ public enum SVGPlot {
         return trimmed(v)
     }
 
-    /// The figure in German: the words SVGPlot adds itself (" (log scale)") and decimal commas in numeric labels
+    /// The figure in German: the words SVGPlot adds itself (" (log scale)", " (off the axis)") and decimal commas in numeric labels
     /// (`decimalComma`). Titles, axis names and legends come from the caller, already in the report's language.
     public static func german(_ svg: String) -> String {
-        decimalComma(svg.replacingOccurrences(of: " (log scale)</text>", with: " (logarithmisch)</text>"))
+        decimalComma(svg.replacingOccurrences(of: " (log scale)</text>", with: " (logarithmisch)</text>")
+            .replacingOccurrences(of: " (off the axis)", with: " (außerhalb der Achse)"))
     }
 
     /// The figure with German decimal commas in its numeric labels (ticks such as `2.5` or `1.5k` become `2,5`, `1,5k`);
@@ -170,8 +171,21 @@ public enum SVGPlot {
     }
 
     /// A legend at (x, top): one row per entry; returns the SVG.
+    /// Marker shapes for series of these colours: series i takes shape i mod 4 unless an earlier series of the same
+    /// colour has it, then the next free one — so more series than palette colours stay distinguishable.
+    public static func markerShapes(_ colors: [String]) -> [Int] {
+        var used = Set<String>(), out: [Int] = []
+        for (i, c) in colors.enumerated() {
+            var m = i % 4
+            for k in 0..<4 where !used.contains("\(c) \((i + k) % 4)") { m = (i + k) % 4; break }
+            used.insert("\(c) \(m)")
+            out.append(m)
+        }
+        return out
+    }
+
     static func legend(_ names: [String], _ colors: [String], x: Double, top: Double, dashed: Set<String> = [], box: Bool = false,
-                       opacities: [Double] = []) -> String {
+                       opacities: [Double] = [], shapes: [Int]? = nil) -> String {
         var svg = ""
         for (i, name) in names.enumerated() {
             let y = top + rowHeight * Double(i)
@@ -179,7 +193,7 @@ public enum SVGPlot {
                 svg += "<rect x=\"\(r(x))\" y=\"\(r(y - 6))\" width=\"20\" height=\"12\" fill=\"\(colors[i])\"\(opacity(i < opacities.count ? opacities[i] : 1))/>"
             } else {
                 svg += "<line x1=\"\(r(x))\" y1=\"\(r(y))\" x2=\"\(r(x + 20))\" y2=\"\(r(y))\" stroke=\"\(colors[i])\" stroke-width=\"2\"\(dashed.contains(name) ? " stroke-dasharray=\"6 4\"" : "")/>"
-                if !dashed.contains(name) { svg += marker(i, x + 10, y, colors[i]) }
+                if !dashed.contains(name) { svg += marker(shapes?[i] ?? i, x + 10, y, colors[i]) }
             }
             svg += "<text x=\"\(r(x + 26))\" y=\"\(r(y + 4))\">\(escape(name))</text>\n"
         }
@@ -243,7 +257,7 @@ public enum SVGPlot {
         if !ly, (ys.min() ?? 0) >= 0, y0 < 0 { y0 = 0 }
         let xTicks = ticks(lx ? pow(10, x0) : x0, lx ? pow(10, x1) : x1, log: lx, target: 6)
         let yTicks = ticks(ly ? pow(10, y0) : y0, ly ? pow(10, y1) : y1, log: ly, target: 5)
-        let colors = colors(names, dashed: dashed)
+        let colors = colors(names, dashed: dashed), shapes = markerShapes(colors)
         // A series that coincides with an earlier one (same x values, every y within 1 %) is drawn on top of it; its
         // legend entry says so ("b (≈ a)"), since the earlier line then shows only as a border.
         let sortedSeries = names.map { series[$0]!.sorted { $0.0 < $1.0 } }
@@ -292,9 +306,9 @@ public enum SVGPlot {
             if pts.count > 1 {
                 svg += "<polyline fill=\"none\" stroke=\"\(colors[i])\" stroke-width=\"\(r(widthOfLine))\"\(dash ? " stroke-dasharray=\"6 4\"" : "") points=\"\(pts.map { "\(r(px($0.0))),\(r(py($0.1)))" }.joined(separator: " "))\"/>\n"
             }
-            if !dash { for p in pts { svg += marker(i, px(p.0), py(p.1), colors[i]) } }
+            if !dash { for p in pts { svg += marker(shapes[i], px(p.0), py(p.1), colors[i]) } }
         }
-        svg += legend(legendNames, colors, x: right + 16, top: top + 6, dashed: dashed)  // dashed series keep their names
+        svg += legend(legendNames, colors, x: right + 16, top: top + 6, dashed: dashed, shapes: shapes)  // dashed series keep their names
         return svg + "</svg>\n"
     }
 
@@ -349,7 +363,12 @@ public enum SVGPlot {
     /// small differences stay visible; `references` are vertical lines (chance, floors, thresholds).
     public static func dots(_ rows: [(label: String, value: Interval?)], title: String, xLabel: String,
                             logX: Bool? = nil, width: Double = 720, references: [Reference] = []) -> String {
-        let values = rows.compactMap(\.value).flatMap { [$0.low, $0.high] + $0.samples } + references.map(\.value)
+        let data = rows.compactMap(\.value).flatMap { [$0.low, $0.high] + $0.samples }
+        // A reference far from the data (a control at 0.4 BLEU beside variants at 29–38) would squeeze the dots into a
+        // sliver of the axis, or force a log scale, and hide the differences the chart is for: it is named below the
+        // axis instead ("off the axis"). Far: more than three data spans beyond the data, on the data's own scale.
+        let (references, offAxis) = split(references, near: data, log: logX ?? wantsLog(data))
+        let values = data + references.map(\.value)
         let lx = logX ?? wantsLog(values)
         func tx(_ v: Double) -> Double? { lx ? (v > 0 ? log10(v) : nil) : v }
         let xs = values.compactMap(tx)
@@ -362,7 +381,7 @@ public enum SVGPlot {
         let left = labelWidth + 24, right = max(width, left + 360) - 24
         let width = right + 24
         let top = 44.0, bottom = top + rowHeight * 1.4 * Double(max(rows.count, 1)) + 10
-        let height = bottom + 50 + (references.isEmpty ? 0 : rowHeight * Double(references.count))
+        let height = bottom + 50 + rowHeight * Double(references.count + offAxis.count)
         func px(_ v: Double) -> Double { left + ((tx(v) ?? x0) - x0) / (x1 - x0) * (right - left) }
         var svg = header(width, height, title)
         svg += "<line x1=\"\(r(left))\" y1=\"\(r(bottom))\" x2=\"\(r(right))\" y2=\"\(r(bottom))\" stroke=\"black\"/>\n"
@@ -392,7 +411,27 @@ public enum SVGPlot {
             let anchor = x < (left + right) / 2 ? "start" : "end"
             svg += "<text x=\"\(r(x))\" y=\"\(r(ly))\" text-anchor=\"\(anchor)\" fill=\"#444\">\(escape(ref.label))</text>\n"
         }
+        for (k, ref) in offAxis.enumerated() {
+            let ly = bottom + 40 + rowHeight * Double(references.count + k + 1)
+            let below = ref.value < (data.min() ?? 0)
+            svg += "<text x=\"\(r(below ? left : right))\" y=\"\(r(ly))\" text-anchor=\"\(below ? "start" : "end")\" fill=\"#444\">"
+            svg += "\(below ? "◂ " : "")\(escape(ref.label)) (off the axis)\(below ? "" : " ▸")</text>\n"
+        }
         return svg + "</svg>\n"
+    }
+
+    /// `references` split into those near enough to `data` to draw and those to name below the axis: a reference
+    /// more than three spans of the data beyond it (on a log scale, in decades; a non-positive one on a log scale).
+    public static func split(_ references: [Reference], near data: [Double], log: Bool) -> (near: [Reference], far: [Reference]) {
+        func t(_ v: Double) -> Double? { log ? (v > 0 ? log10(v) : nil) : v }
+        let d = data.compactMap(t).filter(\.isFinite)
+        guard let lo = d.min(), let hi = d.max() else { return (references, []) }
+        let reach = 3 * max(hi - lo, log ? 0.05 : abs(hi) * 0.02, 1e-12)
+        var near: [Reference] = [], far: [Reference] = []
+        for ref in references {
+            if let v = t(ref.value), v >= lo - reach, v <= hi + reach { near.append(ref) } else { far.append(ref) }
+        }
+        return (near, far)
     }
 
     static func escape(_ s: String) -> String {

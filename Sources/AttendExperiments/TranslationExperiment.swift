@@ -169,10 +169,11 @@ struct TranslationExperiment: ExperimentTask {
         let evaluations = Double(t.maxSteps / t.evalInterval + 3) * sentences * 28 * (p.encoder + p.decoder) * 2
         let bytes = 16 * (p.encoder + p.decoder + Double(m.vocabSize) * c) + Double(t.batchTokens) * c * Double(m.numEncoderLayers + m.numDecoderLayers) * 20 * 4
             + Double(t.batchTokens) * Double(m.vocabSize) * 4 * 2
-        // Efficiency of this (multiply–add ×3) count, measured on an idle 2-core AMD EPYC (Zen 4): width 256 ran 0.59 s per
-        // 4,096-token step (≈ 0.66), width 128 about 0.35 s (≈ 0.36); kept a little below, decoding included.
+        // Efficiency of this (multiply–add ×3) count, evaluations and decoding included, measured by the transformer study's
+        // whole runs on an idle 2-core AMD EPYC (Zen 4, peak 236 GFLOP/s): width 256 0.70, width 128 0.54–0.56, width 64 0.36
+        // (the priors before, 0.5 / 0.3 / 0.1, forecast 1.4×, 2× and 4× the time); kept a little below.
         return estimator.forecast(flops: perStep * Double(t.maxSteps) + evaluations + decoding,
-                                  efficiency: m.modelDim >= 256 ? 0.5 : m.modelDim >= 128 ? 0.3 : 0.1,
+                                  efficiency: m.modelDim >= 256 ? 0.6 : m.modelDim >= 128 ? 0.5 : 0.3,
                                   bytes: bytes, overhead: 60 + Double(t.maxSteps) * 3e-3)
     }
 
@@ -319,16 +320,23 @@ struct TranslationExperiment: ExperimentTask {
     }
 
     /// Runs that stop at the budget (the ablations) are drawn beside another experiment on the same data that trains
-    /// past it (the baseline): its seeds' beam BLEU at the budget step is the per-variant chart's first row.
+    /// past it (the baseline): its seeds' beam BLEU at the budget step is the per-variant chart's first row, and its
+    /// seeds' numbers at that step are the first rows of the table.
     func section(_ e: Experiment, records: [RunRecord], others: [(Experiment, [RunRecord])], figures: inout [String: String],
                  _ w: ReportWords) -> String {
         var comparison: (label: String, values: [Double])?
+        var budgetRows: (label: String, records: [RunRecord], paper: PaperRow?)?
         if let b = budgetSteps, (try? configs([:]))?.training.maxSteps == b {
             for (o, rs) in others {
                 guard let x = o.settings as? TranslationExperiment, x.data == data, x.budgetSteps == b,
                       let steps = (try? x.configs([:]))?.training.maxSteps, steps > b else { continue }
-                let values = rs.compactMap { $0.values["budgetBleuBeam"] }
-                if !values.isEmpty { comparison = (w.f("%@ at update %@ (%@ seeds)", o.name, "\(b)", "\(values.count)"), values); break }
+                let atBudget = rs.filter { $0.values["budgetBleuBeam"] != nil }
+                if !atBudget.isEmpty {
+                    comparison = (w.f("%@ at update %@ (%@ seeds)", o.name, "\(b)", "\(atBudget.count)"), atBudget.compactMap { $0.values["budgetBleuBeam"] })
+                    // The paper's base row belongs to the other experiment (the baseline) when this one lists only variants.
+                    budgetRows = (w.f("%@ at update %@", o.name, "\(b)"), atBudget, paper["base"] ?? x.paper["base"])
+                    break
+                }
             }
         }
         let floors = TrainingResults.floors(records, w, ["unigramNats": "target unigram control", "bigramNats": "target bigram control"])
@@ -337,11 +345,17 @@ struct TranslationExperiment: ExperimentTask {
                                          extraReferences: TrainingResults.floors(records, w, ["copySourceBleu": "copying the source"]),
                                          comparison: comparison)
         md += "| \(w("variant")) | \(w("seed")) | \(w("parameters")) | \(w("perplexity")) | \(w("BLEU greedy")) | \(w("BLEU beam")) | \(w("multi-ref. beam")) | \(w("averaged: perplexity")) | \(w("averaged: BLEU beam")) | \(w("paper: perplexity / BLEU")) |\n|---|---|---|---|---|---|---|---|---|---|\n"
+        func paperCell(_ row: PaperRow?) -> String {
+            row.map { "\($0.perplexity.map(w.number) ?? "—") / \($0.bleu.map(w.number) ?? "—")" } ?? "—"
+        }
+        for r in budgetRows?.records ?? [] {
+            // The same columns, read at the budget step ("perplexity" → "budgetPerplexity").
+            func n(_ k: String) -> String { r.values[k == "parameters" ? k : "budget" + k.prefix(1).uppercased() + k.dropFirst()].map(w.number) ?? "—" }
+            md += "| \(budgetRows!.label) | \(r.parameters["seed"] ?? "?") | \(n("parameters")) | \(n("perplexity")) | \(n("bleuGreedy")) | \(n("bleuBeam")) | \(n("bleuBeamMulti")) | \(n("averagedPerplexity")) | \(n("averagedBleuBeam")) | \(paperCell(budgetRows!.paper)) |\n"
+        }
         for r in records {
             func n(_ k: String) -> String { r.values[k].map(w.number) ?? "—" }
-            let variant = r.parameters["variant"] ?? "base"
-            let p = paper[variant].map { "\($0.perplexity.map(w.number) ?? "—") / \($0.bleu.map(w.number) ?? "—")" } ?? "—"
-            md += "| \(Sweep.label(r.parameters)) | \(r.parameters["seed"] ?? "?") | \(n("parameters")) | \(n("perplexity")) | \(n("bleuGreedy")) | \(n("bleuBeam")) | \(n("bleuBeamMulti")) | \(n("averagedPerplexity")) | \(n("averagedBleuBeam")) | \(p) |\n"
+            md += "| \(Sweep.label(r.parameters)) | \(r.parameters["seed"] ?? "?") | \(n("parameters")) | \(n("perplexity")) | \(n("bleuGreedy")) | \(n("bleuBeam")) | \(n("bleuBeamMulti")) | \(n("averagedPerplexity")) | \(n("averagedBleuBeam")) | \(paperCell(paper[r.parameters["variant"] ?? "base"])) |\n"
         }
         if records.contains(where: { $0.values["testBleuBeam"] != nil }) {
             md += "\n| \(w("variant")) | \(w("seed")) | \(w("test BLEU greedy (single / multi-ref.)")) | \(w("test BLEU beam (single / multi-ref.)")) | \(w("averaged: test BLEU beam (single / multi-ref.)")) |\n|---|---|---|---|---|\n"

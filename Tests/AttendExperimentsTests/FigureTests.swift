@@ -113,8 +113,42 @@ struct FigureTests {
                                    ("hiddenDim=256, numHeads=8, post-ln", SVGPlot.Interval([0.97])), ("missing", nil)],
                                   title: "mnist: test bits/dim by variant (mean, range over seeds)", xLabel: "bits/dim",
                                   references: [SVGPlot.Reference("no-context control 3.1", 3.1), SVGPlot.Reference("threshold 1.05", 1.05)])),
+            ("dots-off-axis", SVGPlot.dots(offAxisRows, title: "ablations: BLEU, beam by variant (mean, range over seeds)", xLabel: "BLEU, beam",
+                                           references: [SVGPlot.Reference("copying the source 0.441", 0.441), SVGPlot.Reference("threshold 40", 40)])),
         ]
     }()
+
+    static let offAxisRows: [(label: String, value: SVGPlot.Interval?)] = [
+        ("baseline at update 2000 (3 seeds)", SVGPlot.Interval([33.5, 34.9, 35.0])), ("width-half", SVGPlot.Interval([29.3])),
+        ("width-double", SVGPlot.Interval([37.5])),
+    ]
+
+    @Test("more series than palette colours: no two series share both colour and marker shape")
+    func manySeries() {
+        let names = (1...17).map { "variant-\($0)" }
+        let colors = SVGPlot.colors(names), shapes = SVGPlot.markerShapes(colors)
+        #expect(Set(colors).count == 10, "the palette has 10 colours")
+        #expect(Set(zip(colors, shapes).map { "\($0) \($1)" }).count == 17)
+        // Within the palette every series keeps its own colour and the shape of its index, as before.
+        #expect(SVGPlot.markerShapes(["a", "b", "c", "d", "e"]) == [0, 1, 2, 3, 0])
+        #expect(SVGPlot.markerShapes(["a", "b", "a", "a", "a"]) == [0, 1, 2, 3, 1])
+    }
+
+    @Test("a dot chart names a reference far from its dots below the axis instead of stretching the axis to it")
+    func farReference() throws {
+        let svg = try #require(Self.figures.first { $0.0 == "dots-off-axis" }?.1)
+        // The control at 0.44 beside dots at 29–38 would force a log axis from 0.4 and squeeze the dots into its last tenth.
+        #expect(!svg.contains("log scale") && svg.contains(">◂ copying the source 0.441 (off the axis)</text>"))
+        #expect(svg.components(separatedBy: "stroke-dasharray").count == 2, "only the near reference (40) is drawn")
+        let ticks = FigureGeometry(svg).texts.compactMap { Double($0.text) }
+        #expect(ticks.count >= 3 && ticks.allSatisfy { (25...45).contains($0) }, "\(ticks)")
+        #expect(SVGPlot.german(svg).contains("(außerhalb der Achse)"))
+        // Without the far reference the chart is the same apart from its caption; a near one stays on the axis.
+        let near = SVGPlot.split([SVGPlot.Reference("a", 20), SVGPlot.Reference("b", 0.441), SVGPlot.Reference("c", 60)], near: [29.3, 37.5], log: false)
+        #expect(near.near.map(\.label) == ["a", "c"] && near.far.map(\.label) == ["b"])
+        let logged = SVGPlot.split([SVGPlot.Reference("a", 0.5), SVGPlot.Reference("b", -1), SVGPlot.Reference("c", 1e-7)], near: [1, 100], log: true)
+        #expect(logged.near.map(\.label) == ["a"] && logged.far.map(\.label) == ["b", "c"])
+    }
 
     @Test("every figure kind keeps its text and marks on the canvas, and no two labels overlap", arguments: figures.map(\.0))
     func geometry(name: String) throws {

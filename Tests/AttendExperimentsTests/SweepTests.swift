@@ -157,6 +157,13 @@ struct StudyRunResumeTests {
         let again = try second.run()
         #expect(again.ran == 1 && again.paused != nil)
         #expect(try runner(cut).run().paused == nil)
+        // Both runs of the cut sweep continued from a checkpoint, and their records say so (the report marks their times).
+        #expect(try ResultsStore(folder: straight).records().map(\.resumed) == [nil, nil])
+        #expect(try ResultsStore(folder: cut).records().map(\.resumed) == [true, true])
+        let study = try runner(cut).study
+        let report = Report(study: study, records: try ResultsStore(folder: cut).records()).render().markdown
+        #expect(report.contains(" ↻ |") && report.contains("↻ Resumed from its last checkpoint"))
+        #expect(!Report(study: study, records: try ResultsStore(folder: straight).records()).render().markdown.contains("↻"))
         let a = try ResultsStore(folder: straight).records().map(\.withoutTimings), b = try ResultsStore(folder: cut).records().map(\.withoutTimings)
         #expect(a.count == 2 && b.count == 2)
         for (x, y) in zip(a, b) {

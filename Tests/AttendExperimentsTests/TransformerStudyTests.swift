@@ -131,6 +131,14 @@ struct TransformerStudyTests {
         #expect(chart.contains(">baseline at update 2 (3 seeds)<"))
         let chartDe = try String(contentsOf: out.appendingPathComponent("ablations-final.de.svg"), encoding: .utf8)
         #expect(chartDe.contains(">baseline bei Update 2 (3 Seeds)<"))
+        // …and the ablations' table starts with the baseline's seeds read at that update (its budget values, not its final ones).
+        for r in records where r.experiment == "baseline" {
+            let v = r.values, n = { (k: String) in v[k].map(Report.number) ?? "missing \(k)" }
+            let row = "| baseline at update 2 | \(r.parameters["seed"]!) | \(n("parameters")) | \(n("budgetPerplexity")) | \(n("budgetBleuGreedy")) | \(n("budgetBleuBeam")) | \(n("budgetBleuBeamMulti")) | \(n("budgetAveragedPerplexity")) | \(n("budgetAveragedBleuBeam")) | 4.92 / 25.8 |"
+            #expect(md.contains(row), "\(row)")
+            #expect(de.contains("| baseline bei Update 2 | \(r.parameters["seed"]!) |"))
+        }
+        #expect(md.components(separatedBy: "| baseline at update 2 |").count == 4)
         let baselineChart = try String(contentsOf: out.appendingPathComponent("baseline-final.svg"), encoding: .utf8)
         #expect(!baselineChart.contains("at update"))
         // The baseline's BLEU and loss against wall-clock, with the controls on the loss chart; none for the ablations.
