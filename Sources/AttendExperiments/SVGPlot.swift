@@ -170,7 +170,6 @@ public enum SVGPlot {
         }
     }
 
-    /// A legend at (x, top): one row per entry; returns the SVG.
     /// Marker shapes for series of these colours: series i takes shape i mod 4 unless an earlier series of the same
     /// colour has it, then the next free one — so more series than palette colours stay distinguishable.
     public static func markerShapes(_ colors: [String]) -> [Int] {
@@ -184,6 +183,7 @@ public enum SVGPlot {
         return out
     }
 
+    /// A legend at (x, top): one row per entry (markers of `shapes`, else of each entry's index); returns the SVG.
     static func legend(_ names: [String], _ colors: [String], x: Double, top: Double, dashed: Set<String> = [], box: Bool = false,
                        opacities: [Double] = [], shapes: [Int]? = nil) -> String {
         var svg = ""

@@ -345,18 +345,16 @@ struct TranslationExperiment: ExperimentTask {
                                          extraReferences: TrainingResults.floors(records, w, ["copySourceBleu": "copying the source"]),
                                          comparison: comparison)
         md += "| \(w("variant")) | \(w("seed")) | \(w("parameters")) | \(w("perplexity")) | \(w("BLEU greedy")) | \(w("BLEU beam")) | \(w("multi-ref. beam")) | \(w("averaged: perplexity")) | \(w("averaged: BLEU beam")) | \(w("paper: perplexity / BLEU")) |\n|---|---|---|---|---|---|---|---|---|---|\n"
-        func paperCell(_ row: PaperRow?) -> String {
-            row.map { "\($0.perplexity.map(w.number) ?? "—") / \($0.bleu.map(w.number) ?? "—")" } ?? "—"
+        // One row per run; the baseline's rows read the same columns at the budget step ("perplexity" → "budgetPerplexity").
+        func row(_ label: String, _ r: RunRecord, key: (String) -> String = { $0 }, paper paperRow: PaperRow?) -> String {
+            func n(_ k: String) -> String { r.values[k == "parameters" ? k : key(k)].map(w.number) ?? "—" }
+            let p = paperRow.map { "\($0.perplexity.map(w.number) ?? "—") / \($0.bleu.map(w.number) ?? "—")" } ?? "—"
+            return "| \(label) | \(r.parameters["seed"] ?? "?") | \(n("parameters")) | \(n("perplexity")) | \(n("bleuGreedy")) | \(n("bleuBeam")) | \(n("bleuBeamMulti")) | \(n("averagedPerplexity")) | \(n("averagedBleuBeam")) | \(p) |\n"
         }
-        for r in budgetRows?.records ?? [] {
-            // The same columns, read at the budget step ("perplexity" → "budgetPerplexity").
-            func n(_ k: String) -> String { r.values[k == "parameters" ? k : "budget" + k.prefix(1).uppercased() + k.dropFirst()].map(w.number) ?? "—" }
-            md += "| \(budgetRows!.label) | \(r.parameters["seed"] ?? "?") | \(n("parameters")) | \(n("perplexity")) | \(n("bleuGreedy")) | \(n("bleuBeam")) | \(n("bleuBeamMulti")) | \(n("averagedPerplexity")) | \(n("averagedBleuBeam")) | \(paperCell(budgetRows!.paper)) |\n"
+        if let budget = budgetRows {
+            for r in budget.records { md += row(budget.label, r, key: { "budget" + $0.prefix(1).uppercased() + $0.dropFirst() }, paper: budget.paper) }
         }
-        for r in records {
-            func n(_ k: String) -> String { r.values[k].map(w.number) ?? "—" }
-            md += "| \(Sweep.label(r.parameters)) | \(r.parameters["seed"] ?? "?") | \(n("parameters")) | \(n("perplexity")) | \(n("bleuGreedy")) | \(n("bleuBeam")) | \(n("bleuBeamMulti")) | \(n("averagedPerplexity")) | \(n("averagedBleuBeam")) | \(paperCell(paper[r.parameters["variant"] ?? "base"])) |\n"
-        }
+        for r in records { md += row(Sweep.label(r.parameters), r, paper: paper[r.parameters["variant"] ?? "base"]) }
         if records.contains(where: { $0.values["testBleuBeam"] != nil }) {
             md += "\n| \(w("variant")) | \(w("seed")) | \(w("test BLEU greedy (single / multi-ref.)")) | \(w("test BLEU beam (single / multi-ref.)")) | \(w("averaged: test BLEU beam (single / multi-ref.)")) |\n|---|---|---|---|---|\n"
             for r in records where r.values["testBleuBeam"] != nil {
