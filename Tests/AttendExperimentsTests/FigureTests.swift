@@ -143,7 +143,7 @@ struct FigureTests {
         let ticks = FigureGeometry(svg).texts.compactMap { Double($0.text) }
         #expect(ticks.count >= 3 && ticks.allSatisfy { (25...45).contains($0) }, "\(ticks)")
         #expect(SVGPlot.german(svg).contains("(außerhalb der Achse)"))
-        // Without the far reference the chart is the same apart from its caption; a near one stays on the axis.
+        // The split itself: near references stay on the axis on either side; far ones, and non-positive ones on a log axis, go below it.
         let near = SVGPlot.split([SVGPlot.Reference("a", 20), SVGPlot.Reference("b", 0.441), SVGPlot.Reference("c", 60)], near: [29.3, 37.5], log: false)
         #expect(near.near.map(\.label) == ["a", "c"] && near.far.map(\.label) == ["b"])
         let logged = SVGPlot.split([SVGPlot.Reference("a", 0.5), SVGPlot.Reference("b", -1), SVGPlot.Reference("c", 1e-7)], near: [1, 100], log: true)
